@@ -1,0 +1,16 @@
+#pragma once
+// Options shared by several subcommands, declared once.
+#include <CLI/CLI.hpp>
+
+#include "data/dataset.h"
+
+namespace dign::cli {
+
+/// --data, --format, --image-size, --synthetic-train, --synthetic-test, --synthetic-seed.
+void add_data_options(CLI::App& command, data::DataOptions& data, bool required);
+
+/// --threads, --device, --precision.
+void add_machine_options(CLI::App& command, int& threads, std::string& device,
+                         std::string& precision);
+
+}  // namespace dign::cli

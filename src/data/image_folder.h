@@ -1,0 +1,60 @@
+#pragma once
+// Reader for torchvision-style image folders, plus the decoding shared with
+// the other folder-shaped readers (tiny_imagenet.cpp).
+//
+//   dir/train/<class>/*.{jpg,jpeg,png}
+//   dir/test/<class>/*  (or dir/val/<class>/* when there is no test/)
+//
+//   Dataset data = read_image_folder(dir, ImageFolderOptions{/*image_size=*/64, /*threads=*/2});
+//
+// Classes are the sorted folder names of train/; files are sorted by name;
+// extensions match case-insensitively; other files, and names starting with
+// '.' (.ipynb_checkpoints, macOS "._x.jpg"), are ignored. Grayscale becomes
+// RGB, alpha is dropped, EXIF orientation is ignored (as PIL does).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/image_set.h"
+
+namespace dign::data {
+
+struct ImageFolderOptions {
+  /// Stored image side S; 0 keeps the native size, which must then agree
+  /// across all images. With S > 0, test images are resized (shorter side to
+  /// S) and centre-cropped to SxS; training images are resized and
+  /// centre-cropped to round(S*8/7), leaving room for the random resized crop
+  /// of the training transform. Default: 0
+  int64_t image_size = 0;
+  /// Decoding threads; the result does not depend on it. Default: 1
+  int threads = 1;
+};
+
+/// True if dir/train holds class folders and dir/test or dir/val exists.
+/// (Tiny ImageNet also matches: test looks_like_tiny_imagenet first.)
+bool looks_like_image_folder(const std::string& dir);
+
+/// Reads dir/train and dir/test (or dir/val); name and format "imagefolder".
+Dataset read_image_folder(const std::string& dir, const ImageFolderOptions& options = {});
+
+/// True for .jpg, .jpeg and .png in any letter case.
+bool has_image_extension(const std::string& file_name);
+
+/// The image files (by extension) directly in `dir`, sorted by file name,
+/// skipping hidden ones. Throws dign::Error if `dir` cannot be listed.
+std::vector<std::string> list_image_files(const std::string& dir);
+
+/// Decodes `files` (PNG or JPEG) into one ImageSet, files[i] labelled
+/// labels[i], with `threads` threads and a result independent of it.
+/// Headers claiming more than kMaxImageSide / kMaxImagePixels are refused
+/// before decoding. Resizing follows `options.image_size` (see above;
+/// `training` picks the train or test size). With image_size 0, every image
+/// must have the size of the first image of `size_reference` if given (pass
+/// the training split when decoding the test split), else of files[0].
+/// Errors name the file.
+ImageSet decode_images(const std::vector<std::string>& files, const std::vector<int64_t>& labels,
+                       const std::vector<std::string>& class_names,
+                       const ImageFolderOptions& options, bool training,
+                       const ImageSet* size_reference = nullptr);
+
+}  // namespace dign::data

@@ -1,0 +1,140 @@
+#include "eval/evaluate_run.h"
+
+#include <fmt/format.h>
+#include <torch/version.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "core/device.h"
+#include "core/error.h"
+#include "core/file_io.h"
+#include "core/threads.h"
+#include "core/version.h"
+#include "eval/report.h"
+#include "train/checkpoint.h"
+
+namespace dign::eval {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string checkpoint_path(const EvalRunOptions& o) {
+  if (o.checkpoint == "best" || o.checkpoint == "last") {
+    return (fs::path(o.model_dir) / (o.checkpoint + ".ckpt")).string();
+  }
+  return o.checkpoint;
+}
+
+}  // namespace
+
+nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
+  DIGN_CHECK(!o.model_dir.empty() || o.checkpoint != "best", "--model: a run directory is required");
+  DIGN_CHECK(o.test_limit >= 0, "--test-limit: expected a count >= 0, got ", o.test_limit);
+  DIGN_CHECK(o.ensemble >= 0, "--ensemble: expected a count >= 0, got ", o.ensemble);
+  o.eval.validate();
+  const std::string ckpt = checkpoint_path(o);
+  DIGN_CHECK(fs::exists(ckpt), "--checkpoint: ", ckpt, " does not exist");
+  const nlohmann::json meta = train::read_checkpoint_meta(ckpt);
+  nlohmann::json config;
+  const fs::path config_path = fs::path(o.model_dir) / "config.json";
+  if (!o.model_dir.empty() && fs::exists(config_path)) {
+    try {
+      config = nlohmann::json::parse(read_text_file(config_path.string()));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(detail::concat(config_path.string(), ": not valid JSON (", e.what(), ")"));
+    }
+  }
+  const std::string out_path =
+      !o.out.empty() ? o.out : (fs::path(o.model_dir.empty() ? "." : o.model_dir) / "eval.json").string();
+
+  const int threads = set_threads(o.threads);
+  const std::string device_name = resolve_device(o.device);
+  const std::string precision = resolve_precision(o.precision, device_name);
+  const torch::Device device(device_name);
+
+  data::DataOptions d = o.data;
+  d.threads = threads;
+  if (d.image_size == 0 && config.contains("options")) {
+    d.image_size = config["options"]["data"].value("image_size", int64_t{0});
+  }
+  const auto start = std::chrono::steady_clock::now();
+  data::Dataset dataset = data::load_dataset(d);
+  std::vector<int64_t> per_class;
+  data::ImageSet test = o.test_limit > 0
+                            ? data::subset(dataset.test,
+                                           data::limit_per_class(dataset.test, o.test_limit, &per_class))
+                            : std::move(dataset.test);
+  models::Classifier model = train::model_from_meta(meta);
+  DIGN_CHECK(meta["model_options"]["num_classes"].get<int64_t>() == test.num_classes(), "--data ",
+             o.data.path, ": has ", test.num_classes(), " classes but the model was trained on ",
+             meta["model_options"]["num_classes"].get<int64_t>());
+  const nlohmann::json loaded = train::load_checkpoint(ckpt, *model, nullptr);
+  model->to(device);
+
+  EvalOptions eval = o.eval;
+  eval.precision = precision;
+  const nlohmann::json inference = meta.value("inference", nlohmann::json::object());
+  eval.ensemble = o.ensemble > 0 ? o.ensemble : inference.value("ensemble", int64_t{1});
+  eval.ensemble_sigma = inference.value("ensemble_sigma", 0.0);
+  DIGN_CHECK(eval.ensemble == 1 || eval.ensemble_sigma > 0, "--ensemble ", eval.ensemble,
+             ": the model records no ensemble noise level (only RSE runs have one)");
+
+  nlohmann::json report;
+  report["schema_version"] = kReportSchemaVersion;
+  report["model"] = {{"run_dir", o.model_dir},
+                     {"checkpoint", ckpt},
+                     {"checkpoint_epoch", loaded.value("epoch", int64_t{0})},
+                     {"arch", meta["arch"]},
+                     {"width", meta["model_options"]["width"]},
+                     {"method", config.contains("options") ? config["options"]["method"]
+                                                           : nlohmann::json(nullptr)}};
+  report["binning"] = {{"bins", eval.bins},
+                       {"rule", metrics::CalibrationMeter::binning_description(eval.bins)},
+                       {"confidence", "max softmax probability, computed in fp32"}};
+  report["ensemble"] = {{"copies", eval.ensemble}, {"sigma", eval.ensemble_sigma}};
+  ConditionResult clean = evaluate_condition(*model, test, device, eval, 0.0);
+  report["clean"] = condition_json(clean);
+  out << fmt::format("clean: accuracy {:.4f} ± {:.4f}  ECE {:.4f}  RMSE {:.4f}\n",
+                     clean.accuracy.value(), clean.accuracy.standard_error(),
+                     clean.calibration.value().ece, clean.calibration.value().rmse);
+  report["gaussian_noise"] = nlohmann::json::array();
+  for (double sigma : eval.noise_sigmas) {
+    ConditionResult noisy = evaluate_condition(*model, test, device, eval, sigma);
+    report["gaussian_noise"].push_back(condition_json(noisy));
+    out << fmt::format("gaussian noise sigma {}: accuracy {:.4f}  RMSE {:.4f}\n", sigma,
+                       noisy.accuracy.value(), noisy.calibration.value().rmse);
+  }
+  report["gaussian_noise_note"] =
+      "x + N(0, sigma^2) per pixel in [0,1] units, clipped to [0,1]; noise seeded per image";
+  nlohmann::json test_per_class = nullptr;
+  if (!per_class.empty()) {
+    test_per_class = nlohmann::json::object();
+    for (size_t c = 0; c < per_class.size(); ++c) test_per_class[test.class_names[c]] = per_class[c];
+  }
+  report["provenance"] = {{"checkpoint", ckpt},
+                          {"checkpoint_epoch", loaded.value("epoch", int64_t{0})},
+                          {"data_path", o.data.path},
+                          {"data_format", dataset.format},
+                          {"test_images", test.size()},
+                          {"test_per_class", test_per_class},
+                          {"test_hash", data::content_hash(test)},
+                          {"precision", precision},
+                          {"device", device_name},
+                          {"seed", eval.seed},
+                          {"threads", threads},
+                          {"dign_version", DIGN_VERSION},
+                          {"git_commit", DIGN_GIT_COMMIT},
+                          {"libtorch_version", TORCH_VERSION}};
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double images = static_cast<double>(test.size()) *
+                        static_cast<double>(1 + eval.noise_sigmas.size()) *
+                        static_cast<double>(eval.ensemble);
+  report["timing"] = {{"seconds", seconds}, {"images_per_second", images / seconds}};
+  write_report(out_path, report);
+  out << "wrote " << out_path << "\n";
+  return report;
+}
+
+}  // namespace dign::eval

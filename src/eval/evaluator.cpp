@@ -1,0 +1,86 @@
+#include "eval/evaluator.h"
+
+#include <numeric>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "core/torch_rng.h"
+#include "data/loader.h"
+#include "models/inference.h"
+
+namespace dign::eval {
+
+void EvalOptions::validate() const {
+  DIGN_CHECK(batch_size >= 1, "--batch-size: expected at least 1, got ", batch_size);
+  for (double s : noise_sigmas) {
+    DIGN_CHECK(s > 0 && std::isfinite(s), "--noise-sigmas: expected positive levels, got ", s);
+  }
+  DIGN_CHECK(ensemble >= 1, "--ensemble: expected at least 1 copy, got ", ensemble);
+  DIGN_CHECK(ensemble_sigma >= 0, "--ensemble-sigma: expected a value >= 0, got ", ensemble_sigma);
+  DIGN_CHECK(bins >= 1, "--bins: expected at least 1 bin, got ", bins);
+}
+
+namespace {
+
+// Per-image Gaussian noise [B,3,H,W]: image i's draw depends on (seed, purpose, level, copy, i) only.
+torch::Tensor per_image_noise(const std::vector<int64_t>& indices, at::IntArrayRef image_shape,
+                              uint64_t seed, uint64_t purpose, double sigma, int64_t copy) {
+  std::vector<torch::Tensor> parts;
+  parts.reserve(indices.size());
+  uint64_t level_bits;
+  std::memcpy(&level_bits, &sigma, sizeof(level_bits));
+  for (int64_t index : indices) {
+    auto gen = make_generator(torch::kCPU, derive_seed(seed, {purpose, level_bits,
+                                                              static_cast<uint64_t>(copy),
+                                                              static_cast<uint64_t>(index)}));
+    parts.push_back(at::normal(0.0, sigma, image_shape, gen));
+  }
+  return torch::stack(parts);
+}
+
+}  // namespace
+
+ConditionResult evaluate_condition(models::ClassifierImpl& model, const data::ImageSet& images,
+                                   const torch::Device& device, const EvalOptions& options,
+                                   double sigma) {
+  options.validate();
+  model.eval();
+  ConditionResult result(options.bins);
+  result.name = sigma > 0 ? "gaussian_noise" : "clean";
+  result.sigma = sigma;
+  std::vector<int64_t> order(static_cast<size_t>(images.size()));
+  std::iota(order.begin(), order.end(), 0);
+  data::BatchLoader loader(images, order, data::LoaderOptions().batch_size(options.batch_size),
+                           nullptr);
+  while (auto batch = loader.next()) {
+    torch::Tensor x = batch->images;
+    const auto shape = x.sizes().slice(1);
+    if (sigma > 0) {
+      // Like CIFAR-10-C's gaussian_noise: add, then clip to the valid pixel range.
+      x = (x + per_image_noise(batch->indices, shape, options.seed, purpose_tag("eval-noise"),
+                               sigma, 0))
+              .clamp(0.0, 1.0);
+    }
+    torch::Tensor probs;
+    if (options.ensemble <= 1) {
+      probs = models::predict_probabilities(model, x.to(device), options.precision);
+    } else {
+      for (int64_t copy = 0; copy < options.ensemble; ++copy) {
+        auto noisy = x + per_image_noise(batch->indices, shape, options.seed,
+                                         purpose_tag("eval-ensemble"), options.ensemble_sigma, copy);
+        auto p = models::predict_probabilities(model, noisy.to(device), options.precision);
+        probs = copy == 0 ? p : probs + p;
+      }
+      probs = probs / static_cast<double>(options.ensemble);
+    }
+    auto [confidence, predicted] = probs.cpu().max(1);
+    auto correct = predicted.eq(batch->labels).to(torch::kUInt8).contiguous();
+    confidence = confidence.contiguous();
+    const int64_t n = correct.size(0);
+    result.calibration.add(confidence.data_ptr<float>(), correct.data_ptr<uint8_t>(), n);
+    result.accuracy.add(correct.sum().item<int64_t>(), n);
+  }
+  return result;
+}
+
+}  // namespace dign::eval

@@ -1,0 +1,49 @@
+#pragma once
+// Clean and noisy evaluation of a trained classifier: accuracy with its
+// binomial standard error and the paper's calibration metrics, streamed batch
+// by batch (memory does not grow with the number of images). Every noise draw
+// is a function of (seed, condition, image index): results do not depend on
+// batch size or thread count. RSE-style test-time ensembling averages the
+// softmax probabilities of `ensemble` noisy copies (Eq. 4's predictor).
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "data/image_set.h"
+#include "metrics/accuracy.h"
+#include "metrics/calibration.h"
+#include "models/classifier.h"
+
+namespace dign::eval {
+
+struct EvalOptions {
+  /// Images per forward pass. Default: 500.
+  int64_t batch_size = 500;
+  /// Additive Gaussian noise levels (pixel units in [0,1], result clipped to [0,1]).
+  std::vector<double> noise_sigmas = {0.05, 0.1, 0.2, 0.3};
+  /// Test-time ensemble: copies averaged (1 = none) and their noise level.
+  int64_t ensemble = 1;
+  double ensemble_sigma = 0.0;
+  /// Calibration bins of width 1/bins. Default: 16 (the paper's reference code).
+  int64_t bins = 16;
+  uint64_t seed = 0;
+  std::string precision = "fp32";
+  void validate() const;
+};
+
+struct ConditionResult {
+  std::string name;    ///< "clean" or "gaussian_noise"
+  double sigma = 0.0;  ///< 0 for clean
+  metrics::AccuracyMeter accuracy;
+  metrics::CalibrationMeter calibration;
+  explicit ConditionResult(int64_t bins) : calibration(bins) {}
+};
+
+/// Evaluates `model` (switched to eval mode) on `images` under one condition
+/// (sigma 0 = clean). `device` is where the model lives.
+ConditionResult evaluate_condition(models::ClassifierImpl& model, const data::ImageSet& images,
+                                   const torch::Device& device, const EvalOptions& options,
+                                   double sigma);
+
+}  // namespace dign::eval

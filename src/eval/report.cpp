@@ -1,0 +1,115 @@
+#include "eval/report.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "core/file_io.h"
+
+namespace dign::eval {
+namespace fs = std::filesystem;
+
+nlohmann::json condition_json(const ConditionResult& r) {
+  const auto cal = r.calibration.value();
+  nlohmann::json j;
+  if (r.sigma > 0) j["sigma"] = r.sigma;
+  j["images"] = r.accuracy.total();
+  j["accuracy"] = r.accuracy.value();
+  j["accuracy_se"] = r.accuracy.standard_error();
+  j["ece"] = cal.ece;
+  j["rmse"] = cal.rmse;
+  j["oe"] = cal.oe;
+  j["sharpness"] = cal.sharpness ? nlohmann::json(*cal.sharpness) : nlohmann::json(nullptr);
+  if (!cal.sharpness) j["sharpness_note"] = cal.sharpness_note;
+  nlohmann::json bins = nlohmann::json::array();
+  for (const auto& b : cal.bins) {
+    bins.push_back({{"low", b.low},
+                    {"high", b.high},
+                    {"count", b.count},
+                    {"accuracy", b.accuracy},
+                    {"confidence", b.confidence}});
+  }
+  j["bins"] = bins;
+  return j;
+}
+
+namespace {
+
+std::string number(const nlohmann::json& v, int digits = 4) {
+  return v.is_number() ? fmt::format("{:.{}f}", v.get<double>(), digits) : std::string("null");
+}
+
+std::vector<std::pair<std::string, nlohmann::json>> conditions(const nlohmann::json& report) {
+  std::vector<std::pair<std::string, nlohmann::json>> rows = {{"clean", report.at("clean")}};
+  for (const auto& g : report.value("gaussian_noise", nlohmann::json::array())) {
+    rows.emplace_back(fmt::format("gaussian_noise sigma={}", g.at("sigma").get<double>()), g);
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::string report_csv(const nlohmann::json& report) {
+  std::string out = "condition,sigma,images,accuracy,accuracy_se,ece,rmse,oe,sharpness\n";
+  for (const auto& [name, c] : conditions(report)) {
+    out += fmt::format("{},{},{},{},{},{},{},{},{}\n", c.contains("sigma") ? "gaussian_noise" : "clean",
+                       c.contains("sigma") ? number(c["sigma"], 6) : "0", c.at("images").get<int64_t>(),
+                       number(c["accuracy"], 6), number(c["accuracy_se"], 6), number(c["ece"], 6),
+                       number(c["rmse"], 6), number(c["oe"], 6), number(c["sharpness"], 6));
+  }
+  return out;
+}
+
+std::string report_markdown(const nlohmann::json& report) {
+  std::string out = "| condition | accuracy | ± SE | ECE | RMSE | OE | SH |\n";
+  out += "|---|---:|---:|---:|---:|---:|---:|\n";
+  for (const auto& [name, c] : conditions(report)) {
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", name, number(c["accuracy"]),
+                       number(c["accuracy_se"]), number(c["ece"]), number(c["rmse"]),
+                       number(c["oe"]), number(c["sharpness"], 2));
+  }
+  out += fmt::format("\nAll figures are fractions in [0,1]. Calibration binning: {}\n",
+                     report.at("binning").at("rule").get<std::string>());
+  return out;
+}
+
+void write_report(const std::string& json_path, const nlohmann::json& report) {
+  const fs::path path(json_path);
+  const fs::path stem = path.parent_path() / path.stem();
+  write_file_atomic(json_path, report.dump(2) + "\n");
+  write_file_atomic(stem.string() + ".csv", report_csv(report));
+  write_file_atomic(stem.string() + ".md", report_markdown(report));
+}
+
+std::string comparison_table(const std::vector<std::string>& names,
+                             const std::vector<nlohmann::json>& reports) {
+  std::string out = "| metric |";
+  std::string rule = "|---|";
+  for (const auto& n : names) {
+    out += " " + n + " |";
+    rule += "---:|";
+  }
+  out += "\n" + rule + "\n";
+  auto row = [&](const std::string& label, auto get) {
+    out += "| " + label + " |";
+    for (const auto& r : reports) out += " " + get(r) + " |";
+    out += "\n";
+  };
+  row("clean accuracy", [](const nlohmann::json& r) { return number(r["clean"]["accuracy"]); });
+  const auto& first = reports.front();
+  for (size_t k = 0; k < first.value("gaussian_noise", nlohmann::json::array()).size(); ++k) {
+    const double sigma = first["gaussian_noise"][k]["sigma"].get<double>();
+    row(fmt::format("accuracy, noise sigma {}", sigma),
+        [k](const nlohmann::json& r) { return number(r["gaussian_noise"][k]["accuracy"]); });
+  }
+  row("clean ECE", [](const nlohmann::json& r) { return number(r["clean"]["ece"]); });
+  row("clean RMSE", [](const nlohmann::json& r) { return number(r["clean"]["rmse"]); });
+  for (size_t k = 0; k < first.value("gaussian_noise", nlohmann::json::array()).size(); ++k) {
+    const double sigma = first["gaussian_noise"][k]["sigma"].get<double>();
+    row(fmt::format("RMSE, noise sigma {}", sigma),
+        [k](const nlohmann::json& r) { return number(r["gaussian_noise"][k]["rmse"]); });
+  }
+  return out;
+}
+
+}  // namespace dign::eval

@@ -1,0 +1,69 @@
+#include "models/resnet.h"
+
+namespace dign::models {
+namespace nn = torch::nn;
+
+NormalizeImpl::NormalizeImpl(const std::array<double, 3>& mean, const std::array<double, 3>& std) {
+  auto m = torch::tensor({mean[0], mean[1], mean[2]}, torch::kFloat32).view({1, 3, 1, 1});
+  auto s = torch::tensor({std[0], std[1], std[2]}, torch::kFloat32).view({1, 3, 1, 1});
+  mean_ = register_buffer("mean", m);
+  inv_std_ = register_buffer("inv_std", 1.0 / s);
+}
+
+torch::Tensor NormalizeImpl::forward(const torch::Tensor& images) {
+  return (images - mean_) * inv_std_;
+}
+
+namespace {
+nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride) {
+  return nn::Conv2d(
+      nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false));
+}
+}  // namespace
+
+BasicBlockImpl::BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride) {
+  conv1_ = register_module("conv1", conv(in_planes, planes, 3, stride));
+  bn1_ = register_module("bn1", nn::BatchNorm2d(planes));
+  conv2_ = register_module("conv2", conv(planes, planes, 3, 1));
+  bn2_ = register_module("bn2", nn::BatchNorm2d(planes));
+  shortcut_ = register_module("shortcut", nn::Sequential());
+  if (stride != 1 || in_planes != planes) {
+    // Projection shortcut (option B of He et al.) when the shape changes.
+    shortcut_->push_back(conv(in_planes, planes, 1, stride));
+    shortcut_->push_back(nn::BatchNorm2d(planes));
+  }
+}
+
+torch::Tensor BasicBlockImpl::forward(const torch::Tensor& x) {
+  auto out = torch::relu(bn1_(conv1_(x)));
+  out = bn2_(conv2_(out));
+  out = out + (shortcut_->is_empty() ? x : shortcut_->forward(x));
+  return torch::relu(out);
+}
+
+ResNetImpl::ResNetImpl(const ModelOptions& options, const std::vector<int64_t>& blocks_per_stage) {
+  const int64_t width = options.width();
+  normalize_ = register_module("normalize", Normalize(options.mean(), options.std()));
+  stem_ = register_module("stem", conv(3, width, 3, 1));
+  stem_bn_ = register_module("stem_bn", nn::BatchNorm2d(width));
+  stages_ = register_module("stages", nn::Sequential());
+  int64_t in_planes = width;
+  for (size_t stage = 0; stage < blocks_per_stage.size(); ++stage) {
+    const int64_t planes = width << stage;
+    for (int64_t block = 0; block < blocks_per_stage[stage]; ++block) {
+      const int64_t stride = (stage > 0 && block == 0) ? 2 : 1;
+      stages_->push_back(BasicBlock(in_planes, planes, stride));
+      in_planes = planes;
+    }
+  }
+  classifier_ = register_module("classifier", nn::Linear(in_planes, options.num_classes()));
+}
+
+torch::Tensor ResNetImpl::forward(torch::Tensor images) {
+  auto x = torch::relu(stem_bn_(stem_(normalize_(images))));
+  x = stages_->forward(x);
+  x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
+  return classifier_(x);
+}
+
+}  // namespace dign::models

@@ -1,0 +1,39 @@
+#pragma once
+// Checkpoints that can be neither half-written nor silently wrong.
+// File layout: "DIGNCKPT", u32 format version, u64 meta length, meta JSON,
+// u64 payload length, payload (LibTorch archive of model and optimizer),
+// u64 XXH3 checksum of everything before it. Written atomically.
+// Loading checks magic, version, checksum, architecture, and every tensor's
+// name and shape BEFORE handing the payload to LibTorch, whose torch::load
+// would silently resize mismatched tensors.
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <string>
+
+#include "models/classifier.h"
+
+namespace dign::train {
+
+constexpr uint32_t kCheckpointFormatVersion = 1;
+
+/// Writes model (and optimizer, if given) with `meta` (must hold "arch" and
+/// "model_options"); the tensor names and shapes are added to meta.
+void save_checkpoint(const std::string& path, torch::nn::Module& model,
+                     torch::optim::Optimizer* optimizer, nlohmann::json meta);
+
+/// Reads and verifies the header and checksum; returns meta. dign::Error names the file.
+nlohmann::json read_checkpoint_meta(const std::string& path);
+
+/// Loads into `model` (and `optimizer`), after verifying that `model`'s
+/// parameters and buffers match the file's names and shapes exactly. Returns meta.
+nlohmann::json load_checkpoint(const std::string& path, torch::nn::Module& model,
+                               torch::optim::Optimizer* optimizer);
+
+/// Builds the classifier a checkpoint describes (architecture and options from its meta).
+models::Classifier model_from_meta(const nlohmann::json& meta);
+
+/// The meta fields describing a model: {"arch", "model_options"}.
+nlohmann::json model_meta(const std::string& arch, const models::ModelOptions& options);
+
+}  // namespace dign::train

@@ -1,0 +1,113 @@
+#include "train/train_options.h"
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "models/registry.h"
+
+namespace dign::train {
+
+void TrainOptions::validate() const {
+  DIGN_CHECK(!out.empty(), "--out: a run directory is required");
+  method.validate();
+  models::check_model_name(arch);
+  DIGN_CHECK(width >= 1, "--width: expected a positive width, got ", width);
+  DIGN_CHECK(epochs >= 1, "--epochs: expected at least 1, got ", epochs);
+  DIGN_CHECK(batch_size >= 2, "--batch-size: expected at least 2 (BatchNorm), got ", batch_size);
+  DIGN_CHECK(lr > 0, "--lr: expected a positive learning rate, got ", lr);
+  DIGN_CHECK(momentum >= 0 && momentum < 1, "--momentum: expected a value in [0, 1), got ",
+             momentum);
+  DIGN_CHECK(!nesterov || momentum > 0, "--nesterov needs a positive --momentum");
+  DIGN_CHECK(weight_decay >= 0, "--weight-decay: expected a value >= 0, got ", weight_decay);
+  DIGN_CHECK(lr_gamma > 0, "--lr-gamma: expected a positive factor, got ", lr_gamma);
+  for (size_t i = 0; i < lr_milestones.size(); ++i) {
+    DIGN_CHECK(lr_milestones[i] >= 1, "--lr-milestones: expected positive epochs, got ",
+               lr_milestones[i]);
+    DIGN_CHECK(i == 0 || lr_milestones[i] > lr_milestones[i - 1],
+               "--lr-milestones: expected increasing epochs");
+  }
+  DIGN_CHECK(train_limit >= 0, "--train-limit: expected a count >= 0, got ", train_limit);
+  DIGN_CHECK(test_limit >= 0, "--test-limit: expected a count >= 0, got ", test_limit);
+  DIGN_CHECK(val_split >= 0, "--val-split: expected a count >= 0, got ", val_split);
+  DIGN_CHECK(threads >= 0, "--threads: expected a count >= 0, got ", threads);
+  DIGN_CHECK(eval_batch_size >= 1, "--eval-batch-size: expected at least 1");
+  DIGN_CHECK(device == "auto" || device == "cpu" || device == "cuda",
+             "--device: expected auto, cpu or cuda, got '", device, "'");
+  DIGN_CHECK(precision == "auto" || precision == "fp32" || precision == "bf16",
+             "--precision: expected auto, fp32 or bf16, got '", precision, "'");
+  DIGN_CHECK(data.image_size >= 0, "--image-size: expected a size >= 0, got ", data.image_size);
+}
+
+double learning_rate_at(const TrainOptions& o, int64_t epoch) {
+  double lr = o.lr;
+  for (int64_t m : o.lr_milestones) {
+    if (epoch >= m) lr *= o.lr_gamma;
+  }
+  return lr;
+}
+
+nlohmann::json to_json(const TrainOptions& o) {
+  return {{"data",
+           {{"path", o.data.path},
+            {"format", o.data.format},
+            {"image_size", o.data.image_size},
+            {"synthetic_train", o.data.synthetic_train},
+            {"synthetic_test", o.data.synthetic_test},
+            {"synthetic_seed", o.data.synthetic_seed}}},
+          {"out", o.out},
+          {"method", objectives::to_json(o.method)},
+          {"arch", o.arch},
+          {"width", o.width},
+          {"epochs", o.epochs},
+          {"batch_size", o.batch_size},
+          {"lr", o.lr},
+          {"momentum", o.momentum},
+          {"nesterov", o.nesterov},
+          {"weight_decay", o.weight_decay},
+          {"lr_milestones", o.lr_milestones},
+          {"lr_gamma", o.lr_gamma},
+          {"augment", o.augment.to_list()},
+          {"seed", o.seed},
+          {"train_limit", o.train_limit},
+          {"test_limit", o.test_limit},
+          {"val_split", o.val_split},
+          {"threads", o.threads},
+          {"device", o.device},
+          {"precision", o.precision},
+          {"eval_batch_size", o.eval_batch_size}};
+}
+
+TrainOptions train_options_from_json(const nlohmann::json& j) {
+  TrainOptions o;
+  const auto& d = j.at("data");
+  o.data.path = d.at("path").get<std::string>();
+  o.data.format = d.at("format").get<std::string>();
+  o.data.image_size = d.at("image_size").get<int64_t>();
+  o.data.synthetic_train = d.at("synthetic_train").get<int64_t>();
+  o.data.synthetic_test = d.at("synthetic_test").get<int64_t>();
+  o.data.synthetic_seed = d.at("synthetic_seed").get<uint64_t>();
+  o.out = j.at("out").get<std::string>();
+  o.method = objectives::method_config_from_json(j.at("method"));
+  o.arch = j.at("arch").get<std::string>();
+  o.width = j.at("width").get<int64_t>();
+  o.epochs = j.at("epochs").get<int64_t>();
+  o.batch_size = j.at("batch_size").get<int64_t>();
+  o.lr = j.at("lr").get<double>();
+  o.momentum = j.at("momentum").get<double>();
+  o.nesterov = j.at("nesterov").get<bool>();
+  o.weight_decay = j.at("weight_decay").get<double>();
+  o.lr_milestones = j.at("lr_milestones").get<std::vector<int64_t>>();
+  o.lr_gamma = j.at("lr_gamma").get<double>();
+  o.augment = data::parse_augment_list(j.at("augment").get<std::string>(), "config.json augment");
+  o.seed = j.at("seed").get<uint64_t>();
+  o.train_limit = j.at("train_limit").get<int64_t>();
+  o.test_limit = j.at("test_limit").get<int64_t>();
+  o.val_split = j.at("val_split").get<int64_t>();
+  o.threads = j.at("threads").get<int>();
+  o.device = j.at("device").get<std::string>();
+  o.precision = j.at("precision").get<std::string>();
+  o.eval_batch_size = j.at("eval_batch_size").get<int64_t>();
+  return o;
+}
+
+}  // namespace dign::train

@@ -1,0 +1,66 @@
+#pragma once
+// Everything that defines a training run, with the paper's defaults
+// (Section 4, Training Details). config.json is its serialisation: a run can
+// be reproduced (and resumed) from it alone.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "data/transforms.h"
+#include "objectives/registry.h"
+
+namespace dign::train {
+
+struct TrainOptions {
+  data::DataOptions data;
+  /// Run directory (config.json, log.jsonl, checkpoints, metrics.json).
+  std::string out;
+  objectives::MethodConfig method;
+  /// Architecture name from the model catalog. Default: resnet18 (paper).
+  std::string arch = "resnet18";
+  /// Width of the first stage. Default: 64 (paper's ResNet-18).
+  int64_t width = 64;
+  /// Default: 150 epochs, batch 128 (paper).
+  int64_t epochs = 150;
+  int64_t batch_size = 128;
+  /// SGD with Nesterov momentum 0.9, weight decay 5e-4, lr 0.1 divided by 10
+  /// at epochs 50 and 100 (paper); milestones count completed epochs, as
+  /// PyTorch's MultiStepLR stepped once per epoch.
+  double lr = 0.1;
+  double momentum = 0.9;
+  bool nesterov = true;
+  double weight_decay = 5e-4;
+  std::vector<int64_t> lr_milestones = {50, 100};
+  double lr_gamma = 0.1;
+  /// Default: crop, flip, jitter 0.25, rotate 2 degrees (paper).
+  data::AugmentOptions augment;
+  uint64_t seed = 0;
+  /// Use only N images of a split (0 = all); see data::limit_per_class.
+  int64_t train_limit = 0;
+  int64_t test_limit = 0;
+  /// Hold out N training images to select the best checkpoint (0 = select on
+  /// the test set, as the paper does).
+  int64_t val_split = 0;
+  /// 0 = the cores this process may use.
+  int threads = 0;
+  /// auto | cpu | cuda. auto = cuda when LibTorch and the machine have it.
+  std::string device = "auto";
+  /// auto | fp32 | bf16. auto = bf16 on CPUs with native bf16 (AMX, AVX-512 BF16), else fp32.
+  std::string precision = "auto";
+  /// Images per batch when evaluating at the end of each epoch.
+  int64_t eval_batch_size = 500;
+  /// Print a progress bar (on a terminal) and one line per epoch.
+  bool progress = true;
+
+  void validate() const;
+};
+
+nlohmann::json to_json(const TrainOptions& options);
+TrainOptions train_options_from_json(const nlohmann::json& j);
+
+/// Learning rate in `epoch` (0-based): lr * gamma^(milestones <= epoch).
+double learning_rate_at(const TrainOptions& options, int64_t epoch);
+
+}  // namespace dign::train

@@ -1,0 +1,59 @@
+#include "train/train_options.h"
+
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace dign::train {
+namespace {
+
+TEST(TrainOptions, LearningRateStepsAfterCompletedEpochsLikeMultiStepLR) {
+  TrainOptions o;
+  o.lr = 0.1;
+  o.lr_milestones = {7, 11};
+  for (int64_t e = 0; e < 7; ++e) EXPECT_DOUBLE_EQ(learning_rate_at(o, e), 0.1);
+  for (int64_t e = 7; e < 11; ++e) EXPECT_NEAR(learning_rate_at(o, e), 0.01, 1e-15);
+  EXPECT_NEAR(learning_rate_at(o, 11), 0.001, 1e-15);
+  EXPECT_NEAR(learning_rate_at(o, 14), 0.001, 1e-15);
+}
+
+TEST(TrainOptions, DefaultsAreThePapers) {
+  TrainOptions o;
+  EXPECT_EQ(o.method.method, "dign");
+  EXPECT_EQ(o.method.dign.lambda(), 0.2);
+  EXPECT_EQ(o.method.dign.sigma_max(), 0.2);
+  EXPECT_EQ(o.method.dign.samples(), 3);
+  EXPECT_EQ(o.epochs, 150);
+  EXPECT_EQ(o.batch_size, 128);
+  EXPECT_EQ(o.width, 64);
+  EXPECT_EQ(o.lr_milestones, (std::vector<int64_t>{50, 100}));
+  EXPECT_TRUE(o.nesterov);
+  EXPECT_EQ(o.weight_decay, 5e-4);
+  EXPECT_EQ(o.augment.to_list(), "crop,flip,jitter,rotate");
+}
+
+TEST(TrainOptions, JsonRoundTrips) {
+  TrainOptions o;
+  o.out = "runs/x";
+  o.method.method = "rse";
+  o.lr_milestones = {7, 11};
+  o.augment = data::parse_augment_list("crop,flip");
+  o.seed = 17;
+  EXPECT_EQ(to_json(train_options_from_json(to_json(o))), to_json(o));
+}
+
+TEST(TrainOptions, ValidationNamesTheOption) {
+  TrainOptions o;
+  o.out = "x";
+  o.method.dign.samples(0);
+  EXPECT_TRUE(testing::contains(testing::error_of([&] { o.validate(); }), "--samples"));
+  o = TrainOptions();
+  o.out = "x";
+  o.lr_milestones = {5, 3};
+  EXPECT_TRUE(testing::contains(testing::error_of([&] { o.validate(); }), "--lr-milestones"));
+  o = TrainOptions();
+  EXPECT_TRUE(testing::contains(testing::error_of([&] { o.validate(); }), "--out"));
+}
+
+}  // namespace
+}  // namespace dign::train
