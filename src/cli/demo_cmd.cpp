@@ -54,15 +54,17 @@ int run_demo(const DemoOptions& d) {
     o.width = d.width;
     o.epochs = d.epochs;
     // The paper's step schedule, compressed: divide by 10 after 60% and 85% of the epochs.
-    o.lr_milestones = {std::max<int64_t>(1, d.epochs * 6 / 10), std::max<int64_t>(2, d.epochs * 85 / 100)};
+    o.lr_milestones = {std::max<int64_t>(1, d.epochs * 6 / 10),
+                       std::max<int64_t>(2, d.epochs * 85 / 100)};
     if (o.lr_milestones[1] <= o.lr_milestones[0]) o.lr_milestones.pop_back();
     o.seed = d.seed;
     o.threads = d.threads;
     o.device = d.device;
     o.precision = d.precision;
-    std::cout << fmt::format("== training '{}' on synthetic ({} images, ResNet-18 width {}, {} "
-                             "epochs) -> {}\n",
-                             method, d.train_images, d.width, d.epochs, o.out)
+    std::cout << fmt::format(
+                     "== training '{}' on synthetic ({} images, ResNet-18 width {}, {} "
+                     "epochs) -> {}\n",
+                     method, d.train_images, d.width, d.epochs, o.out)
               << std::flush;
     train::run_training(o, std::cout);
     eval::EvalRunOptions e;
@@ -78,8 +80,10 @@ int run_demo(const DemoOptions& d) {
   const std::string table = eval::comparison_table(names, reports);
   write_file_atomic((fs::path(out) / "comparison.md").string(),
                     "# standard vs dign on synthetic data\n\n" + table);
-  std::cout << "\n" << table << "\nFractions in [0,1]; noisy accuracy is on x + N(0, sigma^2), "
-            << "clipped to [0,1]. Written to " << (fs::path(out) / "comparison.md").string() << "\n";
+  std::cout << "\n"
+            << table << "\nFractions in [0,1]; noisy accuracy is on x + N(0, sigma^2), "
+            << "clipped to [0,1]. Written to " << (fs::path(out) / "comparison.md").string()
+            << "\n";
   return 0;
 }
 
@@ -90,8 +94,12 @@ void add_demo_command(CLI::App& app, Action& action) {
       "demo", "Train standard and DiGN briefly on built-in synthetic data and compare them");
   auto d = std::make_shared<DemoOptions>();
   cmd->add_option("--out", d->out, "Directory for both runs (default runs/demo-<time>)");
-  cmd->add_option("--epochs", d->epochs, "Epochs per run")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--width", d->width, "ResNet-18 width")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--epochs", d->epochs, "Epochs per run")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--width", d->width, "ResNet-18 width")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--train-images", d->train_images, "Synthetic training images")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

@@ -9,10 +9,15 @@
 namespace dign::cli {
 
 int run(int argc, char** argv) {
-  CLI::App app{"dign: train image classifiers with Diverse Gaussian Noise consistency "
-               "regularization and measure their robustness and calibration"};
+  CLI::App app{
+      "dign: train image classifiers with Diverse Gaussian Noise consistency "
+      "regularization and measure their robustness and calibration"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("dign ") + DIGN_VERSION + " (" + DIGN_GIT_COMMIT + ")");
+  app.set_version_flag("--version", std::string("dign ") + version() + " (" + git_commit() + ")");
+  // One line per error, like every other error of the tool (CLI11 adds a "Run with --help" line).
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string("dign: error: ") + e.what() + " (see --help)\n";
+  });
   Action action;
   add_train_command(app, action);
   add_eval_command(app, action);

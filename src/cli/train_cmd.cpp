@@ -8,7 +8,8 @@
 namespace dign::cli {
 
 void add_train_command(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("train", "Train a classifier (default: DiGN, the paper's setting)");
+  auto* cmd =
+      app.add_subcommand("train", "Train a classifier (default: DiGN, the paper's setting)");
   auto o = std::make_shared<train::TrainOptions>();
   auto augment = std::make_shared<std::string>(o->augment.to_list());
   auto sigma_max = std::make_shared<double>(o->method.dign.sigma_max());
@@ -22,12 +23,14 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--out", o->out, "Run directory to create")->required();
   cmd->add_option("--method", o->method.method, "standard|dign|gn|rse")->capture_default_str();
   cmd->add_option("--arch", o->arch, "Architecture")->capture_default_str();
-  cmd->add_option("--width", o->width, "Width of the first stage (64 = paper)")->capture_default_str();
+  cmd->add_option("--width", o->width, "Width of the first stage (64 = paper)")
+      ->capture_default_str();
   cmd->add_option("--epochs", o->epochs, "Training epochs")->capture_default_str();
   cmd->add_option("--batch-size", o->batch_size, "Images per batch")->capture_default_str();
   cmd->add_option("--lr", o->lr, "Initial learning rate")->capture_default_str();
-  cmd->add_option("--lr-milestones", o->lr_milestones,
-                  "Epochs after which the learning rate is multiplied by --lr-gamma (comma-separated)")
+  cmd->add_option(
+         "--lr-milestones", o->lr_milestones,
+         "Epochs after which the learning rate is multiplied by --lr-gamma (comma-separated)")
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--lr-gamma", o->lr_gamma, "Learning-rate decay factor")->capture_default_str();
@@ -41,7 +44,8 @@ void add_train_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   cmd->add_option("--sigma-max", *sigma_max, "DiGN, GN: noise levels drawn from U(0, sigma_max)")
       ->capture_default_str();
-  cmd->add_option("--samples", *samples, "DiGN: noisy views per example (n)")->capture_default_str();
+  cmd->add_option("--samples", *samples, "DiGN: noisy views per example (n)")
+      ->capture_default_str();
   cmd->add_option("--sigma", *sigma, "RSE: fixed training noise level")->capture_default_str();
   cmd->add_option("--ensemble", *ensemble, "RSE: test-time ensemble size recorded with the model")
       ->capture_default_str();

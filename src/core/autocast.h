@@ -10,7 +10,8 @@ namespace dign {
 
 class AutocastScope {
  public:
-  AutocastScope(const std::string& precision, bool cuda) : active_(precision == "bf16"), cuda_(cuda) {
+  AutocastScope(const std::string& precision, bool cuda)
+      : active_(precision == "bf16"), cuda_(cuda) {
     if (!active_) return;
     if (cuda_) {
       previous_ = at::autocast::is_enabled();

@@ -26,9 +26,9 @@ std::string concat(const Args&... args) {
 
 // DIGN_CHECK(cond, "file ", path, ": expected ...") throws dign::Error with the
 // concatenated message when cond is false (TORCH_CHECK style, without backtrace).
-#define DIGN_CHECK(cond, ...)                                  \
-  do {                                                         \
-    if (!(cond)) {                                             \
+#define DIGN_CHECK(cond, ...)                                   \
+  do {                                                          \
+    if (!(cond)) {                                              \
       throw ::dign::Error(::dign::detail::concat(__VA_ARGS__)); \
-    }                                                          \
+    }                                                           \
   } while (false)

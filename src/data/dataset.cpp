@@ -92,8 +92,8 @@ ImageSet subset(const ImageSet& set, const std::vector<int64_t>& indices) {
 }
 
 std::pair<ImageSet, ImageSet> split_validation(const ImageSet& train, int64_t n) {
-  DIGN_CHECK(n >= 1 && n < train.size(), "--val-split: expected between 1 and ",
-             train.size() - 1, " images, got ", n);
+  DIGN_CHECK(n >= 1 && n < train.size(), "--val-split: expected between 1 and ", train.size() - 1,
+             " images, got ", n);
   const auto held = limit_per_class(train, n);
   std::vector<bool> is_held(static_cast<size_t>(train.size()), false);
   for (int64_t i : held) is_held[static_cast<size_t>(i)] = true;
@@ -131,7 +131,8 @@ std::pair<std::array<double, 3>, std::array<double, 3>> channel_statistics(const
   std::array<double, 3> mean{}, std{};
   for (int c = 0; c < 3; ++c) {
     mean[c] = sum[c] / static_cast<double>(std::max<size_t>(pixels, 1));
-    const double var = sum_sq[c] / static_cast<double>(std::max<size_t>(pixels, 1)) - mean[c] * mean[c];
+    const double var =
+        sum_sq[c] / static_cast<double>(std::max<size_t>(pixels, 1)) - mean[c] * mean[c];
     std[c] = std::sqrt(std::max(var, 1e-12));
   }
   return {mean, std};

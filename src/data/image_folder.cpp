@@ -23,7 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_hidden(const std::string& name) { return !name.empty() && name[0] == '.'; }
+bool is_hidden(const std::string& name) {
+  return !name.empty() && name[0] == '.';
+}
 
 bool dir_exists(const fs::path& path) {
   std::error_code ec;

@@ -9,7 +9,9 @@ uint32_t read_be32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
 
-uint32_t read_be16(const uint8_t* p) { return (uint32_t{p[0]} << 8) | uint32_t{p[1]}; }
+uint32_t read_be16(const uint8_t* p) {
+  return (uint32_t{p[0]} << 8) | uint32_t{p[1]};
+}
 
 // PNG: 8-byte signature, then the IHDR chunk must come first (length 13).
 bool read_png_header(const uint8_t* bytes, size_t size, int& width, int& height) {

@@ -70,9 +70,9 @@ HostBatch BatchLoader::prepare(int64_t batch_index) const {
     float* out = dst + i * 3 * s * s;
     if (augment_) {
       // Each image's randomness is a function of (seed, epoch, image index) alone.
-      SampleRng rng(derive_seed(options_.seed(), {purpose_tag("augment"),
-                                                  static_cast<uint64_t>(options_.epoch()),
-                                                  static_cast<uint64_t>(index)}));
+      SampleRng rng(derive_seed(options_.seed(),
+                                {purpose_tag("augment"), static_cast<uint64_t>(options_.epoch()),
+                                 static_cast<uint64_t>(index)}));
       augment_image(images_.image(index), images_.height, images_.width, out, s, *augment_, rng);
     } else {
       to_float_chw(images_.image(index), images_.height, images_.width, out);

@@ -34,8 +34,8 @@ struct LoaderOptions {
 };
 
 struct HostBatch {
-  torch::Tensor images;   ///< float [B,3,S,S] in [0,1], CPU
-  torch::Tensor labels;   ///< int64 [B]
+  torch::Tensor images;          ///< float [B,3,S,S] in [0,1], CPU
+  torch::Tensor labels;          ///< int64 [B]
   std::vector<int64_t> indices;  ///< positions in the ImageSet
 };
 

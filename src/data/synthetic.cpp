@@ -104,7 +104,7 @@ Scene draw_scene(SplitMix64& rng, int64_t label, int64_t image_size) {
       corner[c] = std::clamp(base[c] + static_cast<float>(rng.uniform(-0.3, 0.3)), 0.0f, 1.0f);
     }
   }
-  const int distractors = 1 + rng.below(3);
+  const int distractors = rng.below(3);  // 0 to 2
   for (int k = 0; k < distractors; ++k) {
     Distractor d;
     d.is_line = rng.uniform() < 0.5;
@@ -193,8 +193,8 @@ float shape_distance(const Scene& scene, float px, float py) {
       return std::sqrt(x * x + y * y) - r;
     case 1:  // elongated, so that it differs from the disc at 32 px
       return box_distance(x, y, 1.25f * r, scene.inner);
-    case 2:  // circumradius 1.2 r, so its area is not much below the others
-      return triangle_distance(x, y, 1.2f * r * std::sqrt(3.0f) * 0.5f);
+    case 2:  // circumradius 1.3 r: large, sharp corners set it apart from the bar
+      return triangle_distance(x, y, 1.3f * r * std::sqrt(3.0f) * 0.5f);
     case 3: {
       const float mid = 0.5f * (r + scene.inner);
       return std::abs(std::sqrt(x * x + y * y) - mid) - 0.5f * (r - scene.inner);

@@ -32,11 +32,16 @@ AugmentOptions parse_augment_list(const std::string& list, const std::string& op
   std::stringstream in(list);
   std::string item;
   while (std::getline(in, item, ',')) {
-    if (item == "crop") o.crop = true;
-    else if (item == "flip") o.flip = true;
-    else if (item == "jitter") o.jitter = jitter;
-    else if (item == "rotate") o.rotate_degrees = degrees;
-    else if (item == "none" || item.empty()) continue;
+    if (item == "crop")
+      o.crop = true;
+    else if (item == "flip")
+      o.flip = true;
+    else if (item == "jitter")
+      o.jitter = jitter;
+    else if (item == "rotate")
+      o.rotate_degrees = degrees;
+    else if (item == "none" || item.empty())
+      continue;
     else
       throw Error(detail::concat(option, ": unknown augmentation '", item,
                                  "' (expected a comma-separated subset of crop,flip,jitter,rotate, "
@@ -50,8 +55,8 @@ namespace {
 constexpr float kGray[3] = {0.2989f, 0.587f, 0.114f};  // ITU-R 601-2 luma, as torchvision
 
 // Fills hwc (float [out, out, 3], [0,1]) with the cropped, possibly flipped image.
-void crop_and_flip(const uint8_t* src, int64_t h, int64_t w, int64_t out,
-                   const AugmentOptions& o, SampleRng& rng, float* hwc) {
+void crop_and_flip(const uint8_t* src, int64_t h, int64_t w, int64_t out, const AugmentOptions& o,
+                   SampleRng& rng, float* hwc) {
   int64_t top = 0, left = 0, crop_h = out, crop_w = out;
   bool resize = false;
   if (h > out || w > out) {

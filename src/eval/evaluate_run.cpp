@@ -29,7 +29,8 @@ std::string checkpoint_path(const EvalRunOptions& o) {
 }  // namespace
 
 nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
-  DIGN_CHECK(!o.model_dir.empty() || o.checkpoint != "best", "--model: a run directory is required");
+  DIGN_CHECK(!o.model_dir.empty() || o.checkpoint != "best",
+             "--model: a run directory is required");
   DIGN_CHECK(o.test_limit >= 0, "--test-limit: expected a count >= 0, got ", o.test_limit);
   DIGN_CHECK(o.ensemble >= 0, "--ensemble: expected a count >= 0, got ", o.ensemble);
   o.eval.validate();
@@ -46,7 +47,8 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
     }
   }
   const std::string out_path =
-      !o.out.empty() ? o.out : (fs::path(o.model_dir.empty() ? "." : o.model_dir) / "eval.json").string();
+      !o.out.empty() ? o.out
+                     : (fs::path(o.model_dir.empty() ? "." : o.model_dir) / "eval.json").string();
 
   const int threads = set_threads(o.threads);
   const std::string device_name = resolve_device(o.device);
@@ -61,10 +63,10 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
   const auto start = std::chrono::steady_clock::now();
   data::Dataset dataset = data::load_dataset(d);
   std::vector<int64_t> per_class;
-  data::ImageSet test = o.test_limit > 0
-                            ? data::subset(dataset.test,
-                                           data::limit_per_class(dataset.test, o.test_limit, &per_class))
-                            : std::move(dataset.test);
+  data::ImageSet test =
+      o.test_limit > 0 ? data::subset(dataset.test,
+                                      data::limit_per_class(dataset.test, o.test_limit, &per_class))
+                       : std::move(dataset.test);
   models::Classifier model = train::model_from_meta(meta);
   DIGN_CHECK(meta["model_options"]["num_classes"].get<int64_t>() == test.num_classes(), "--data ",
              o.data.path, ": has ", test.num_classes(), " classes but the model was trained on ",
@@ -110,7 +112,8 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
   nlohmann::json test_per_class = nullptr;
   if (!per_class.empty()) {
     test_per_class = nlohmann::json::object();
-    for (size_t c = 0; c < per_class.size(); ++c) test_per_class[test.class_names[c]] = per_class[c];
+    for (size_t c = 0; c < per_class.size(); ++c)
+      test_per_class[test.class_names[c]] = per_class[c];
   }
   report["provenance"] = {{"checkpoint", ckpt},
                           {"checkpoint_epoch", loaded.value("epoch", int64_t{0})},
@@ -123,8 +126,8 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
                           {"device", device_name},
                           {"seed", eval.seed},
                           {"threads", threads},
-                          {"dign_version", DIGN_VERSION},
-                          {"git_commit", DIGN_GIT_COMMIT},
+                          {"dign_version", version()},
+                          {"git_commit", git_commit()},
                           {"libtorch_version", TORCH_VERSION}};
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -22,7 +22,8 @@ void EvalOptions::validate() const {
 
 namespace {
 
-// Per-image Gaussian noise [B,3,H,W]: image i's draw depends on (seed, purpose, level, copy, i) only.
+// Per-image Gaussian noise [B,3,H,W]: image i's draw depends on (seed, purpose, level, copy, i)
+// only.
 torch::Tensor per_image_noise(const std::vector<int64_t>& indices, at::IntArrayRef image_shape,
                               uint64_t seed, uint64_t purpose, double sigma, int64_t copy) {
   std::vector<torch::Tensor> parts;
@@ -30,9 +31,9 @@ torch::Tensor per_image_noise(const std::vector<int64_t>& indices, at::IntArrayR
   uint64_t level_bits;
   std::memcpy(&level_bits, &sigma, sizeof(level_bits));
   for (int64_t index : indices) {
-    auto gen = make_generator(torch::kCPU, derive_seed(seed, {purpose, level_bits,
-                                                              static_cast<uint64_t>(copy),
-                                                              static_cast<uint64_t>(index)}));
+    auto gen = make_generator(torch::kCPU,
+                              derive_seed(seed, {purpose, level_bits, static_cast<uint64_t>(copy),
+                                                 static_cast<uint64_t>(index)}));
     parts.push_back(at::normal(0.0, sigma, image_shape, gen));
   }
   return torch::stack(parts);
@@ -66,8 +67,9 @@ ConditionResult evaluate_condition(models::ClassifierImpl& model, const data::Im
       probs = models::predict_probabilities(model, x.to(device), options.precision);
     } else {
       for (int64_t copy = 0; copy < options.ensemble; ++copy) {
-        auto noisy = x + per_image_noise(batch->indices, shape, options.seed,
-                                         purpose_tag("eval-ensemble"), options.ensemble_sigma, copy);
+        auto noisy =
+            x + per_image_noise(batch->indices, shape, options.seed, purpose_tag("eval-ensemble"),
+                                options.ensemble_sigma, copy);
         auto p = models::predict_probabilities(model, noisy.to(device), options.precision);
         probs = copy == 0 ? p : probs + p;
       }

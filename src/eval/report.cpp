@@ -52,10 +52,11 @@ std::vector<std::pair<std::string, nlohmann::json>> conditions(const nlohmann::j
 std::string report_csv(const nlohmann::json& report) {
   std::string out = "condition,sigma,images,accuracy,accuracy_se,ece,rmse,oe,sharpness\n";
   for (const auto& [name, c] : conditions(report)) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{}\n", c.contains("sigma") ? "gaussian_noise" : "clean",
-                       c.contains("sigma") ? number(c["sigma"], 6) : "0", c.at("images").get<int64_t>(),
-                       number(c["accuracy"], 6), number(c["accuracy_se"], 6), number(c["ece"], 6),
-                       number(c["rmse"], 6), number(c["oe"], 6), number(c["sharpness"], 6));
+    out += fmt::format(
+        "{},{},{},{},{},{},{},{},{}\n", c.contains("sigma") ? "gaussian_noise" : "clean",
+        c.contains("sigma") ? number(c["sigma"], 6) : "0", c.at("images").get<int64_t>(),
+        number(c["accuracy"], 6), number(c["accuracy_se"], 6), number(c["ece"], 6),
+        number(c["rmse"], 6), number(c["oe"], 6), number(c["sharpness"], 6));
   }
   return out;
 }

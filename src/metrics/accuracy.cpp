@@ -9,12 +9,11 @@ namespace dign::metrics {
 
 void AccuracyMeter::add(int64_t correct, int64_t total) {
   DIGN_CHECK(total >= 0 && correct >= 0 && correct <= total,
-             "AccuracyMeter::add: expected 0 <= correct <= total, got correct ",
-             correct, ", total ", total);
+             "AccuracyMeter::add: expected 0 <= correct <= total, got correct ", correct,
+             ", total ", total);
   // Counts past 2^63 mean a caller bug (e.g. adding garbage), not real data.
   DIGN_CHECK(total <= std::numeric_limits<int64_t>::max() - total_,
-             "AccuracyMeter::add: total would overflow int64 (", total_,
-             " + ", total, ")");
+             "AccuracyMeter::add: total would overflow int64 (", total_, " + ", total, ")");
   correct_ += correct;
   total_ += total;
 }

@@ -29,12 +29,8 @@ class AccuracyMeter {
   /// Binomial standard error sqrt(p (1 - p) / n) of value(); 0 when n == 0.
   double standard_error() const;
 
-  int64_t correct() const {
-    return correct_;
-  }
-  int64_t total() const {
-    return total_;
-  }
+  int64_t correct() const { return correct_; }
+  int64_t total() const { return total_; }
 
  private:
   int64_t correct_ = 0;

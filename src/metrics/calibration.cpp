@@ -23,23 +23,19 @@ void check_confidence(float confidence, int64_t index) {
   if (!std::isnan(confidence) && confidence >= 0.0f && confidence <= 1.0f) {
     return;
   }
-  const std::string where =
-      index < 0 ? std::string() : " at index " + std::to_string(index);
+  const std::string where = index < 0 ? std::string() : " at index " + std::to_string(index);
   if (std::isnan(confidence)) {
-    throw Error(detail::concat("CalibrationMeter::add: confidence ",
-                               shortest(confidence), where,
+    throw Error(detail::concat("CalibrationMeter::add: confidence ", shortest(confidence), where,
                                " is not a number; expected a value in [0, 1]"));
   }
-  throw Error(detail::concat("CalibrationMeter::add: confidence ",
-                             shortest(confidence), where,
+  throw Error(detail::concat("CalibrationMeter::add: confidence ", shortest(confidence), where,
                              " is outside [0, 1]"));
 }
 
 }  // namespace
 
 CalibrationMeter::CalibrationMeter(int64_t num_bins) : num_bins_(num_bins) {
-  DIGN_CHECK(num_bins >= 1, "CalibrationMeter: num_bins must be >= 1, got ",
-             num_bins);
+  DIGN_CHECK(num_bins >= 1, "CalibrationMeter: num_bins must be >= 1, got ", num_bins);
   bins_.resize(static_cast<size_t>(num_bins));
 }
 
@@ -56,8 +52,7 @@ int64_t CalibrationMeter::bin_index(double confidence) const {
   while (index > 0 && confidence <= static_cast<double>(index) / bins) {
     --index;
   }
-  while (index < num_bins_ - 1 &&
-         confidence > static_cast<double>(index + 1) / bins) {
+  while (index < num_bins_ - 1 && confidence > static_cast<double>(index + 1) / bins) {
     ++index;
   }
   return index;
@@ -85,15 +80,13 @@ void CalibrationMeter::combine(BinState& into, const BinState& from) {
   into.max = std::max(into.max, from.max);
 }
 
-void CalibrationMeter::add(const float* confidences, const uint8_t* correct,
-                           int64_t n) {
+void CalibrationMeter::add(const float* confidences, const uint8_t* correct, int64_t n) {
   DIGN_CHECK(n >= 0, "CalibrationMeter::add: n must be >= 0, got ", n);
   if (n == 0) {
     return;
   }
   DIGN_CHECK(confidences != nullptr && correct != nullptr,
-             "CalibrationMeter::add: null data pointer for ", n,
-             " predictions");
+             "CalibrationMeter::add: null data pointer for ", n, " predictions");
 
   // Batch statistics per bin by the corrected two-pass method, then one Chan
   // merge per bin: accurate, and no division per element. The batch
@@ -154,8 +147,7 @@ void CalibrationMeter::add(float confidence, bool correct) {
 }
 
 void CalibrationMeter::merge(const CalibrationMeter& other) {
-  DIGN_CHECK(other.num_bins_ == num_bins_,
-             "CalibrationMeter::merge: cannot merge a meter with ",
+  DIGN_CHECK(other.num_bins_ == num_bins_, "CalibrationMeter::merge: cannot merge a meter with ",
              other.num_bins_, " bins into one with ", num_bins_, " bins");
   const std::vector<BinState> from = other.bins_;  // copy: other may be *this
   for (size_t k = 0; k < bins_.size(); ++k) {
@@ -187,8 +179,7 @@ CalibrationResult CalibrationMeter::value() const {
       // min == max: identical confidences, variance exactly 0. Insurance: a
       // batch sum of > 2^29 floats rounds, and a mean off by one ulp would
       // turn SH = infinity into a huge finite number.
-      bin.variance =
-          state.min == state.max ? 0.0 : std::max(0.0, state.m2 / count);
+      bin.variance = state.min == state.max ? 0.0 : std::max(0.0, state.m2 / count);
     }
     total += state.count;
     total_correct += state.correct;
@@ -234,9 +225,8 @@ std::string CalibrationMeter::binning_description(int64_t num_bins) {
   return detail::concat(
       num_bins, " equal-width bins of width 1/", b, " (",
       shortest(1.0 / static_cast<double>(num_bins)),
-      ") over [0, 1] on the top-label confidence (max softmax probability): ",
-      "bin k (k = 1..", b, ") holds confidences c with (k-1)/", b,
-      " < c <= k/", b, ", and c = 0 is counted in bin 1; ",
+      ") over [0, 1] on the top-label confidence (max softmax probability): ", "bin k (k = 1..", b,
+      ") holds confidences c with (k-1)/", b, " < c <= k/", b, ", and c = 0 is counted in bin 1; ",
       "metrics weight bin i by |B_i|/n and skip empty bins");
 }
 

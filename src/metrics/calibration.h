@@ -84,9 +84,7 @@ class CalibrationMeter {
   void reset();
   CalibrationResult value() const;
 
-  int64_t num_bins() const {
-    return num_bins_;
-  }
+  int64_t num_bins() const { return num_bins_; }
 
   /// The binning rule in words, for output files next to the numbers.
   static std::string binning_description(int64_t num_bins);

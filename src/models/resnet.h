@@ -5,8 +5,8 @@
 // is adaptive, so the same network takes 32x32 (CIFAR) and 64x64
 // (Tiny-ImageNet) inputs; at 64x64 the last stage sees 8x8 maps.
 //
-//   auto net = std::make_shared<ResNetImpl>(ModelOptions().width(16), std::vector<int64_t>{2, 2, 2, 2});
-//   auto logits = net->forward(images);  // images: [N,3,32,32] in [0,1]
+//   auto net = std::make_shared<ResNetImpl>(ModelOptions().width(16), std::vector<int64_t>{2, 2, 2,
+//   2}); auto logits = net->forward(images);  // images: [N,3,32,32] in [0,1]
 #include "models/classifier.h"
 
 #include <vector>

@@ -12,7 +12,9 @@ void DignOptions::validate() const {
   DIGN_CHECK(samples() >= 1, "--samples: expected at least 1 noisy sample, got ", samples());
 }
 
-Dign::Dign(DignOptions options) : options_(options) { options_.validate(); }
+Dign::Dign(DignOptions options) : options_(options) {
+  options_.validate();
+}
 
 ObjectiveOutput Dign::compute(models::ClassifierImpl& model, const Batch& batch,
                               torch::Generator& generator) {

@@ -28,8 +28,12 @@ void MethodConfig::validate() const {
   if (method == "rse") rse.validate();
 }
 
-int64_t MethodConfig::default_ensemble() const { return method == "rse" ? rse.ensemble() : 1; }
-double MethodConfig::ensemble_sigma() const { return method == "rse" ? rse.sigma() : 0.0; }
+int64_t MethodConfig::default_ensemble() const {
+  return method == "rse" ? rse.ensemble() : 1;
+}
+double MethodConfig::ensemble_sigma() const {
+  return method == "rse" ? rse.sigma() : 0.0;
+}
 
 std::unique_ptr<Objective> make_objective(const MethodConfig& config) {
   config.validate();

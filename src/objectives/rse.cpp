@@ -11,7 +11,9 @@ void RseOptions::validate() const {
   DIGN_CHECK(ensemble() >= 1, "--ensemble: expected at least 1 copy, got ", ensemble());
 }
 
-Rse::Rse(RseOptions options) : options_(options) { options_.validate(); }
+Rse::Rse(RseOptions options) : options_(options) {
+  options_.validate();
+}
 
 ObjectiveOutput Rse::compute(models::ClassifierImpl& model, const Batch& batch,
                              torch::Generator& generator) {

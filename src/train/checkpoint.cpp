@@ -124,7 +124,9 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model,
   write_file_atomic(path, file);
 }
 
-nlohmann::json read_checkpoint_meta(const std::string& path) { return parse(path).meta; }
+nlohmann::json read_checkpoint_meta(const std::string& path) {
+  return parse(path).meta;
+}
 
 nlohmann::json load_checkpoint(const std::string& path, torch::nn::Module& model,
                                torch::optim::Optimizer* optimizer) {

@@ -6,8 +6,8 @@
 // Loading checks magic, version, checksum, architecture, and every tensor's
 // name and shape BEFORE handing the payload to LibTorch, whose torch::load
 // would silently resize mismatched tensors.
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 

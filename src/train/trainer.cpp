@@ -45,10 +45,11 @@ PreparedData prepare_data(const TrainOptions& o, int threads) {
   data::DataOptions d = o.data;
   d.threads = threads;
   p.dataset = data::load_dataset(d);
-  p.train = o.train_limit > 0
-                ? data::subset(p.dataset.train,
-                               data::limit_per_class(p.dataset.train, o.train_limit, &p.train_per_class))
-                : p.dataset.train;
+  p.train =
+      o.train_limit > 0
+          ? data::subset(p.dataset.train,
+                         data::limit_per_class(p.dataset.train, o.train_limit, &p.train_per_class))
+          : p.dataset.train;
   data::ImageSet test =
       o.test_limit > 0
           ? data::subset(p.dataset.test,
@@ -143,8 +144,8 @@ TrainSummary run_training(const TrainOptions& o, std::ostream& out) {
              "figures. Use --val-split N for an unbiased selection."
            : "best checkpoint selected on a validation split held out of the training set"},
       {"provenance",
-       {{"dign_version", DIGN_VERSION},
-        {"git_commit", DIGN_GIT_COMMIT},
+       {{"dign_version", version()},
+        {"git_commit", git_commit()},
         {"libtorch_version", TORCH_VERSION},
         {"cpu", cpu_features().model_name}}}};
   write_file_atomic((dir / "config.json").string(), config.dump(2) + "\n");
@@ -190,9 +191,10 @@ TrainSummary run_training(const TrainOptions& o, std::ostream& out) {
         for (const auto& [name, value] : result.terms) {
           terms += fmt::format(" {}={}", name, value.item<double>());
         }
-        throw Error(fmt::format("training diverged: non-finite loss {} at epoch {}, step {}:{}; "
-                                "the last good checkpoint is {}",
-                                loss, epoch + 1, batches + 1, terms, (dir / "last.ckpt").string()));
+        throw Error(
+            fmt::format("training diverged: non-finite loss {} at epoch {}, step {}:{}; "
+                        "the last good checkpoint is {}",
+                        loss, epoch + 1, batches + 1, terms, (dir / "last.ckpt").string()));
       }
       optimizer.zero_grad();
       result.loss.backward();
@@ -234,15 +236,16 @@ TrainSummary run_training(const TrainOptions& o, std::ostream& out) {
     save_checkpoint((dir / "last.ckpt").string(), *model, &optimizer, meta);
     if (improved) save_checkpoint((dir / "best.ckpt").string(), *model, nullptr, meta);
 
-    nlohmann::json line = {{"epoch", epoch + 1},
-                           {"lr", lr},
-                           {"train_loss", loss_sum / static_cast<double>(std::max<int64_t>(seen, 1))},
-                           {"train_accuracy", static_cast<double>(correct) / std::max<int64_t>(seen, 1)},
-                           {data.selection_name + "_accuracy", accuracy},
-                           {"best_accuracy", best},
-                           {"timing",
-                            {{"train_seconds", train_seconds},
-                             {"images_per_second", static_cast<double>(seen) / train_seconds}}}};
+    nlohmann::json line = {
+        {"epoch", epoch + 1},
+        {"lr", lr},
+        {"train_loss", loss_sum / static_cast<double>(std::max<int64_t>(seen, 1))},
+        {"train_accuracy", static_cast<double>(correct) / std::max<int64_t>(seen, 1)},
+        {data.selection_name + "_accuracy", accuracy},
+        {"best_accuracy", best},
+        {"timing",
+         {{"train_seconds", train_seconds},
+          {"images_per_second", static_cast<double>(seen) / train_seconds}}}};
     for (const auto& [name, sum] : term_sums) {
       line["train_" + name] = sum / static_cast<double>(std::max<int64_t>(seen, 1));
     }
@@ -250,11 +253,12 @@ TrainSummary run_training(const TrainOptions& o, std::ostream& out) {
     write_file_atomic((dir / "log.jsonl").string(), log_text);
     if (o.progress) {
       if (bar) std::cerr << "\r" << std::string(78, ' ') << "\r";
-      out << fmt::format("epoch {:>3}/{}  lr {:.4g}  loss {:.4f}  train acc {:.4f}  {} acc {:.4f}{}  "
-                         "{:.0f} img/s\n",
-                         epoch + 1, o.epochs, lr, line["train_loss"].get<double>(),
-                         line["train_accuracy"].get<double>(), data.selection_name, accuracy,
-                         improved ? " *" : "", static_cast<double>(seen) / train_seconds)
+      out << fmt::format(
+                 "epoch {:>3}/{}  lr {:.4g}  loss {:.4f}  train acc {:.4f}  {} acc {:.4f}{}  "
+                 "{:.0f} img/s\n",
+                 epoch + 1, o.epochs, lr, line["train_loss"].get<double>(),
+                 line["train_accuracy"].get<double>(), data.selection_name, accuracy,
+                 improved ? " *" : "", static_cast<double>(seen) / train_seconds)
           << std::flush;
     }
     summary.last_accuracy = accuracy;

@@ -28,7 +28,9 @@ Result run_dign(const std::string& args, const testing::TempDir& dir) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text_file(out), read_text_file(err)};
 }
 
-int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+int lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
 
 class Cli : public ::testing::Test {
  protected:
@@ -52,6 +54,7 @@ TEST_F(Cli, BadOptionsGiveOneLineNamingTheOption) {
   expect_one_line_error(train_args("--method dign --sigma-max -0.1"), "--sigma-max");
   expect_one_line_error(train_args("--method dign --samples 0"), "--samples");
   expect_one_line_error(train_args("--arch vgg"), "--arch");
+  expect_one_line_error(train_args("--samples many"), "--samples");
   expect_one_line_error(train_args("--augment crop,blur"), "--augment");
   expect_one_line_error("train --data " + dir.str("missing") + " --out " + dir.str("r"), "missing");
   EXPECT_FALSE(std::filesystem::exists(dir.str("run")));

@@ -22,7 +22,8 @@ TEST(FileIo, AtomicWriteReplacesAndLeavesNoTemporaries) {
   write_file_atomic(path, std::string("second version"));
   EXPECT_EQ(read_text_file(path), "second version");
   int files = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    ++files;
   EXPECT_EQ(files, 1);
 }
 
@@ -51,7 +52,8 @@ TEST(FileIo, FailedWriteKeepsThePreviousVersion) {
   EXPECT_TRUE(contains(message, path)) << message;
   EXPECT_EQ(read_text_file(path), "good");
   int files = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    ++files;
   EXPECT_EQ(files, 1);  // the temporary was removed
 }
 

@@ -52,9 +52,9 @@ TEST(BatchLoader, DropsAFinalBatchSmallerThanMinBatch) {
   const auto set = images(9);
   std::vector<int64_t> order(9);
   std::iota(order.begin(), order.end(), 0);
-  EXPECT_EQ(BatchLoader(set, order, LoaderOptions().batch_size(4).min_batch(2), nullptr)
-                .num_batches(),
-            2);
+  EXPECT_EQ(
+      BatchLoader(set, order, LoaderOptions().batch_size(4).min_batch(2), nullptr).num_batches(),
+      2);
   EXPECT_EQ(BatchLoader(set, order, LoaderOptions().batch_size(4), nullptr).num_batches(), 3);
 }
 

@@ -26,7 +26,9 @@ void write_png_bytes(const std::string& path, uint8_t value) {
   write_image(path, solid(4, 4, 0, 0, value));
 }
 
-uint8_t red_of(const ImageSet& set, int64_t i) { return set.image(i)[0]; }
+uint8_t red_of(const ImageSet& set, int64_t i) {
+  return set.image(i)[0];
+}
 
 // wnids in a deliberately unsorted order, with CRLF and padding.
 void write_small_tiny_imagenet(const TempDir& dir) {

@@ -23,7 +23,9 @@ std::vector<uint8_t> ramp(int64_t side) {
   return img;
 }
 
-AugmentOptions nothing() { return parse_augment_list("none"); }
+AugmentOptions nothing() {
+  return parse_augment_list("none");
+}
 
 TEST(Transforms, ToFloatChwIsPlanarAndScaled) {
   const auto img = ramp(6);

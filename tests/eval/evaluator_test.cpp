@@ -36,7 +36,8 @@ TEST(Evaluator, CleanAccuracyAndCalibrationByHand) {
   EXPECT_DOUBLE_EQ(r.accuracy.value(), 0.75);
   const auto cal = r.calibration.value();
   const double c_bright = 1 / (1 + std::exp(-8.0)), c_dark = 1 / (1 + std::exp(-2.0));
-  // Bins: dark pair in (0.875, 0.9375] with accuracy 1/2; bright pair in (0.9375, 1] with accuracy 1.
+  // Bins: dark pair in (0.875, 0.9375] with accuracy 1/2; bright pair in (0.9375, 1] with
+  // accuracy 1.
   const double ece = 0.5 * std::abs(0.5 - c_dark) + 0.5 * std::abs(1 - c_bright);
   EXPECT_NEAR(cal.ece, ece, 1e-6);
 }

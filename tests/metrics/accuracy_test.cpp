@@ -79,9 +79,7 @@ TEST(AccuracyMeter, RejectsImpossibleCounts) {
   try {
     meter.add(5, 4);
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("correct 5, total 4"),
-              std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("correct 5, total 4"), std::string::npos) << e.what();
   }
   EXPECT_EQ(meter.total(), 0);  // nothing was accumulated
 }

@@ -19,12 +19,10 @@ using dign::testing::error_of;
 
 constexpr double kTight = 1e-12;
 
-CalibrationResult feed(const std::vector<float>& confidences,
-                       const std::vector<uint8_t>& correct,
+CalibrationResult feed(const std::vector<float>& confidences, const std::vector<uint8_t>& correct,
                        int64_t num_bins = 16) {
   CalibrationMeter meter(num_bins);
-  meter.add(confidences.data(), correct.data(),
-            static_cast<int64_t>(confidences.size()));
+  meter.add(confidences.data(), correct.data(), static_cast<int64_t>(confidences.size()));
   return meter.value();
 }
 
@@ -65,8 +63,7 @@ TEST(CalibrationMeter, KnownAnswerTwoBinsEqualWeight) {
   // OE   = 0.5 * 0.546875 * max(-0.453125, 0) + 0.5 * 0.984375 * 0.484375
   //      = 0 + 0.2384033203125
   // SH   = 1 / sqrt(0.5 * 0.000244140625 * 2) = 1 / 0.015625 = 64
-  const CalibrationResult r =
-      feed({0.53125f, 0.5625f, 0.96875f, 1.0f}, {1, 1, 0, 1});
+  const CalibrationResult r = feed({0.53125f, 0.5625f, 0.96875f, 1.0f}, {1, 1, 0, 1});
   EXPECT_EQ(r.count, 4);
   EXPECT_EQ(r.num_bins, 16);
   EXPECT_NEAR(r.accuracy, 0.75, kTight);
@@ -98,8 +95,7 @@ TEST(CalibrationMeter, KnownAnswerUnequalWeights) {
   // OE   = 0.25 * 0.28125 * 0.28125 + 0.75 * (2.1875/3) * 0.0625
   //      = 0.019775390625 + 0.0341796875 = 0.053955078125
   // SH   = 1 / sqrt(0.25 * 0 + 0.75 / 4608) = sqrt(6144)
-  const CalibrationResult r =
-      feed({0.71875f, 0.28125f, 0.75f, 0.71875f}, {1, 0, 0, 1});
+  const CalibrationResult r = feed({0.71875f, 0.28125f, 0.75f, 0.71875f}, {1, 0, 0, 1});
   EXPECT_EQ(r.bins[4].count, 1);
   EXPECT_EQ(r.bins[11].count, 3);
   EXPECT_NEAR(r.bins[11].accuracy, 2.0 / 3.0, kTight);
@@ -153,9 +149,9 @@ TEST(CalibrationMeter, AllWrong) {
 }
 
 TEST(CalibrationMeter, BinEdges) {
-  EXPECT_EQ(only_bin(feed({0.0f}, {0})), 0);    // exactly 0: first bin
-  EXPECT_EQ(only_bin(feed({1.0f}, {1})), 15);   // exactly 1: last bin
-  EXPECT_EQ(only_bin(feed({0.0625f}, {1})), 0); // (0, 0.0625]
+  EXPECT_EQ(only_bin(feed({0.0f}, {0})), 0);     // exactly 0: first bin
+  EXPECT_EQ(only_bin(feed({1.0f}, {1})), 15);    // exactly 1: last bin
+  EXPECT_EQ(only_bin(feed({0.0625f}, {1})), 0);  // (0, 0.0625]
   EXPECT_EQ(only_bin(feed({std::nextafter(0.0625f, 1.0f)}, {1})), 1);
   EXPECT_EQ(only_bin(feed({std::numeric_limits<float>::denorm_min()}, {1})), 0);
   const CalibrationResult half = feed({0.5f}, {1});
@@ -218,8 +214,7 @@ TEST(CalibrationMeter, IdenticalConfidencesGiveUnboundedSharpness) {
   merged.add(c.data(), right.data(), 7);
   part.add(c.data(), right.data(), 994);
   merged.merge(part);
-  for (const CalibrationResult& r :
-       {batch.value(), single.value(), merged.value()}) {
+  for (const CalibrationResult& r : {batch.value(), single.value(), merged.value()}) {
     EXPECT_EQ(r.count, 1001);
     EXPECT_EQ(r.bins[11].variance, 0.0);  // 0.7 is in (0.6875, 0.75]
     EXPECT_FALSE(r.sharpness.has_value());
@@ -295,8 +290,7 @@ TEST(CalibrationMeter, InvalidConfidenceThrowsNamingTheValue) {
   EXPECT_NE(m.find("1.5"), std::string::npos) << m;
   m = error_message([&] { meter.add(-0.1f, true); });
   EXPECT_NE(m.find("-0.1 "), std::string::npos) << m;
-  m = error_message(
-      [&] { meter.add(std::numeric_limits<float>::quiet_NaN(), true); });
+  m = error_message([&] { meter.add(std::numeric_limits<float>::quiet_NaN(), true); });
   EXPECT_NE(m.find("nan"), std::string::npos) << m;
   m = error_message([&] { meter.add(std::nextafter(1.0f, 2.0f), true); });
   EXPECT_NE(m.find("1.0000001"), std::string::npos) << m;
@@ -378,8 +372,7 @@ TEST(CalibrationMeter, VarianceIsStableNearOne) {
   }
   for (int64_t start = 0; start < kN; start += 4096) {
     CalibrationMeter worker;
-    worker.add(c.data() + start, right.data() + start,
-               std::min<int64_t>(4096, kN - start));
+    worker.add(c.data() + start, right.data() + start, std::min<int64_t>(4096, kN - start));
     split.merge(worker);
   }
   for (const CalibrationMeter* meter : {&batch, &single, &split}) {
@@ -388,8 +381,7 @@ TEST(CalibrationMeter, VarianceIsStableNearOne) {
     EXPECT_NEAR(r.bins[15].variance, expected, 1e-9 * expected);
     EXPECT_NEAR(r.bins[15].confidence, static_cast<double>(mean), 1e-15);
     ASSERT_TRUE(r.sharpness.has_value());
-    EXPECT_NEAR(*r.sharpness, 1.0 / std::sqrt(expected),
-                1e-9 / std::sqrt(expected));
+    EXPECT_NEAR(*r.sharpness, 1.0 / std::sqrt(expected), 1e-9 / std::sqrt(expected));
   }
 }
 

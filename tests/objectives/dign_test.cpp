@@ -26,8 +26,8 @@ TEST(Dign, ConsistencyVanishesAtSigmaZero) {
   auto gen = make_generator(torch::kCPU, 1);
   const auto out = dign.compute(model, batch, gen);
   EXPECT_NEAR(out.terms[1].second.item<double>(), 0.0, 1e-15);
-  EXPECT_NEAR(out.loss.item<double>(), cross_entropy(model.forward(batch.images), batch.labels).item<double>(),
-              1e-12);
+  EXPECT_NEAR(out.loss.item<double>(),
+              cross_entropy(model.forward(batch.images), batch.labels).item<double>(), 1e-12);
 }
 
 TEST(Dign, LossIsCrossEntropyPlusLambdaTimesTheMeanKl) {
@@ -83,7 +83,8 @@ TEST(Dign, GradientFlowsThroughCleanAndNoisyBranches) {
     flat[i] = saved - h;
     const double down = loss_at().item<double>();
     flat[i] = saved;
-    max_error = std::max(max_error, std::abs(analytic.view({-1})[i].item<double>() - (up - down) / (2 * h)));
+    max_error = std::max(max_error,
+                         std::abs(analytic.view({-1})[i].item<double>() - (up - down) / (2 * h)));
     max_grad = std::max(max_grad, std::abs(analytic.view({-1})[i].item<double>()));
   }
   EXPECT_GT(max_grad, 1e-3);
@@ -110,12 +111,12 @@ TEST(Dign, ExpectedConsistencyMatchesTheFisherTraceForSmallNoise) {
 }
 
 TEST(Dign, OptionsAreValidated) {
-  EXPECT_TRUE(testing::contains(testing::error_of([] { Dign(DignOptions().samples(0)); }),
-                                "--samples"));
+  EXPECT_TRUE(
+      testing::contains(testing::error_of([] { Dign(DignOptions().samples(0)); }), "--samples"));
   EXPECT_TRUE(testing::contains(testing::error_of([] { Dign(DignOptions().sigma_max(-0.1)); }),
                                 "--sigma-max"));
-  EXPECT_TRUE(testing::contains(testing::error_of([] { Dign(DignOptions().lambda(-1)); }),
-                                "--lambda"));
+  EXPECT_TRUE(
+      testing::contains(testing::error_of([] { Dign(DignOptions().lambda(-1)); }), "--lambda"));
 }
 
 TEST(MethodRegistry, BuildsEveryMethodAndRoundTripsItsOptions) {

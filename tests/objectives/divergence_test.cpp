@@ -16,8 +16,8 @@ TEST(Divergence, KnownAnswers) {
               1e-12);
   EXPECT_NEAR(kl_divergence(p, p).item<double>(), 0.0, 1e-15);
   // CE with label 1: -ln(3/4) = 0.287682...
-  EXPECT_NEAR(cross_entropy(p, torch::tensor({1}, torch::kLong)).item<double>(),
-              -std::log(0.75), 1e-12);
+  EXPECT_NEAR(cross_entropy(p, torch::tensor({1}, torch::kLong)).item<double>(), -std::log(0.75),
+              1e-12);
 }
 
 TEST(Divergence, Bf16LogitsAreEvaluatedInFp32) {
