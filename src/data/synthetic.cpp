@@ -55,8 +55,8 @@ class SplitMix64 {
   /// per sample (Box-Muller would dominate the generation time).
   float normal() {
     const uint64_t r = next();
-    const float sum = static_cast<float>((r & 0xFFFF) + ((r >> 16) & 0xFFFF) +
-                                         ((r >> 32) & 0xFFFF) + (r >> 48));
+    const float sum =
+        static_cast<float>((r & 0xFFFF) + ((r >> 16) & 0xFFFF) + ((r >> 32) & 0xFFFF) + (r >> 48));
     // mean 4 * 32767.5, variance 4 * (65536^2 - 1) / 12.
     return (sum - 131070.0f) * (1.0f / 37837.23f);
   }
@@ -135,12 +135,12 @@ Scene draw_scene(SplitMix64& rng, int64_t label, int64_t image_size) {
   scene.sin_t = static_cast<float>(std::sin(theta));
   // Ring: hole radius; bar: half width; plus: arm half width.
   const double inner[kNumShapes][2] = {{0, 0}, {0.36, 0.46}, {0, 0}, {0.50, 0.62}, {0.24, 0.32}};
-  scene.inner = static_cast<float>(scene.radius *
-                                   rng.uniform(inner[scene.shape][0], inner[scene.shape][1]));
+  scene.inner =
+      static_cast<float>(scene.radius * rng.uniform(inner[scene.shape][0], inner[scene.shape][1]));
 
   // Texture contrast (peak to peak): sometimes low, so clean accuracy stays below 100%.
-  scene.contrast = static_cast<float>(rng.uniform() < 0.15 ? rng.uniform(0.04, 0.10)
-                                                           : rng.uniform(0.10, 0.30));
+  scene.contrast =
+      static_cast<float>(rng.uniform() < 0.15 ? rng.uniform(0.04, 0.10) : rng.uniform(0.10, 0.30));
   // Shape colour kept where the stripes cannot saturate.
   const double half = 0.5 * scene.contrast + 0.02;
   scene.colour = random_colour(rng, half, 1.0 - half);

@@ -341,8 +341,8 @@ TEST(Synthetic, ClassesAreDistinguishableBySimpleFeatures) {
   const double texture_accuracy = texture_correct / 1000.0;
   RecordProperty("ncm_accuracy", std::to_string(accuracy));
   RecordProperty("texture_accuracy", std::to_string(texture_accuracy));
-  EXPECT_GT(texture_accuracy, 0.85);
-  EXPECT_GT(accuracy, 0.30);
+  EXPECT_GT(texture_accuracy, 0.95);  // measured 0.996 at seed 0
+  EXPECT_GT(accuracy, 0.50);          // measured 0.776 at seed 0
 }
 
 }  // namespace
