@@ -4,12 +4,16 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <optional>
+#include <string>
 
 namespace dign::cli {
 
 using Action = std::function<int()>;
 
-void add_train_command(CLI::App& app, Action& action);
+/// `resume`: the DIR of `train --resume DIR`, found before parsing so that the
+/// run's saved options become the defaults.
+void add_train_command(CLI::App& app, Action& action, const std::optional<std::string>& resume);
 void add_eval_command(CLI::App& app, Action& action);
 void add_demo_command(CLI::App& app, Action& action);
 

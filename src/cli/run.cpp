@@ -1,12 +1,28 @@
 #include <c10/util/Exception.h>
 
+#include <csignal>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/version.h"
 
 namespace dign::cli {
+namespace {
+
+/// The value of `train ... --resume DIR` (or --resume=DIR), if the command line has one.
+std::optional<std::string> find_resume_dir(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) != "train") return std::nullopt;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--resume" && i + 1 < argc) return std::string(argv[i + 1]);
+    if (arg.rfind("--resume=", 0) == 0) return arg.substr(9);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{
@@ -18,8 +34,10 @@ int run(int argc, char** argv) {
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
     return std::string("dign: error: ") + e.what() + " (see --help)\n";
   });
+  // A full disk or a file-size limit must fail a write (EFBIG), not kill the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   Action action;
-  add_train_command(app, action);
+  add_train_command(app, action, find_resume_dir(argc, argv));
   add_eval_command(app, action);
   add_demo_command(app, action);
   try {

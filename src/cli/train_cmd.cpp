@@ -1,75 +1,158 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "core/error.h"
+#include "core/stop_signal.h"
 #include "train/trainer.h"
 
 namespace dign::cli {
+namespace {
 
-void add_train_command(CLI::App& app, Action& action) {
-  auto* cmd =
-      app.add_subcommand("train", "Train a classifier (default: DiGN, the paper's setting)");
-  auto o = std::make_shared<train::TrainOptions>();
-  auto augment = std::make_shared<std::string>(o->augment.to_list());
-  auto sigma_max = std::make_shared<double>(o->method.dign.sigma_max());
-  auto lambda = std::make_shared<double>(o->method.dign.lambda());
-  auto samples = std::make_shared<int64_t>(o->method.dign.samples());
-  auto sigma = std::make_shared<double>(o->method.rse.sigma());
-  auto ensemble = std::make_shared<int64_t>(o->method.rse.ensemble());
-  auto quiet = std::make_shared<bool>(false);
+/// The command line's view of TrainOptions: method options are bound as plain values.
+struct TrainArgs {
+  train::TrainOptions o;
+  std::string augment;
+  double sigma_max = 0, lambda = 0, sigma = 0;
+  int64_t samples = 0, ensemble = 0;
+  bool quiet = false;
+  std::string resume;
+  std::string preload_error;  ///< reading the resumed run's config failed
 
-  add_data_options(*cmd, o->data, /*required=*/true);
-  cmd->add_option("--out", o->out, "Run directory to create")->required();
-  cmd->add_option("--method", o->method.method, "standard|dign|gn|rse")->capture_default_str();
-  cmd->add_option("--arch", o->arch, "Architecture")->capture_default_str();
-  cmd->add_option("--width", o->width, "Width of the first stage (64 = paper)")
+  TrainArgs() { bind_method_values(); }
+  void load(const train::TrainOptions& options) {
+    o = options;
+    bind_method_values();
+  }
+  void bind_method_values() {
+    augment = o.augment.to_list();
+    sigma_max = o.method.dign.sigma_max();
+    lambda = o.method.dign.lambda();
+    samples = o.method.dign.samples();
+    sigma = o.method.rse.sigma();
+    ensemble = o.method.rse.ensemble();
+  }
+  train::TrainOptions options() const {
+    train::TrainOptions t = o;
+    t.augment = data::parse_augment_list(augment);
+    t.method.dign.lambda(lambda).sigma_max(sigma_max).samples(samples);
+    t.method.gn.sigma_max(sigma_max);
+    t.method.rse.sigma(sigma).ensemble(ensemble);
+    t.progress = !quiet;
+    return t;
+  }
+};
+
+/// First SIGINT or SIGTERM: finish the step, checkpoint, exit 130 / 143. Second SIGINT: exit now.
+void on_stop_signal(int sig) {
+  if (sig == SIGINT && stop_requested() == SIGINT) _exit(128 + SIGINT);
+  request_stop(sig);
+}
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, Action& action, const std::optional<std::string>& resume) {
+  auto* cmd = app.add_subcommand(
+      "train", "Train a classifier (default: DiGN, the paper's setting), or continue one");
+  auto a = std::make_shared<TrainArgs>();
+  if (resume) {
+    // Defaults become the run's saved options, so that only options given again can differ.
+    try {
+      a->load(train::saved_options(*resume));
+    } catch (const Error& e) {
+      a->preload_error = e.what();
+    }
+  }
+  train::TrainOptions& o = a->o;
+  add_data_options(*cmd, o.data, /*required=*/false);
+  auto* out = cmd->add_option("--out", o.out, "Run directory to create");
+  cmd->add_option("--resume", a->resume,
+                  "Continue the run in DIR from its newest checkpoint with its saved options")
+      ->excludes(out);
+  cmd->add_option("--method", o.method.method, "standard|dign|gn|rse")->capture_default_str();
+  cmd->add_option("--arch", o.arch, "Architecture")->capture_default_str();
+  cmd->add_option("--width", o.width, "Width of the first stage (64 = paper)")
       ->capture_default_str();
-  cmd->add_option("--epochs", o->epochs, "Training epochs")->capture_default_str();
-  cmd->add_option("--batch-size", o->batch_size, "Images per batch")->capture_default_str();
-  cmd->add_option("--lr", o->lr, "Initial learning rate")->capture_default_str();
+  cmd->add_option("--epochs", o.epochs, "Training epochs (may be raised when resuming)")
+      ->capture_default_str();
+  cmd->add_option("--batch-size", o.batch_size, "Images per batch")->capture_default_str();
+  cmd->add_option("--lr", o.lr, "Initial learning rate")->capture_default_str();
   cmd->add_option(
-         "--lr-milestones", o->lr_milestones,
+         "--lr-milestones", o.lr_milestones,
          "Epochs after which the learning rate is multiplied by --lr-gamma (comma-separated)")
       ->delimiter(',')
       ->capture_default_str();
-  cmd->add_option("--lr-gamma", o->lr_gamma, "Learning-rate decay factor")->capture_default_str();
-  cmd->add_option("--momentum", o->momentum, "SGD momentum")->capture_default_str();
-  cmd->add_option("--weight-decay", o->weight_decay, "L2 weight decay")->capture_default_str();
-  cmd->add_flag("--nesterov,!--no-nesterov", o->nesterov, "Nesterov momentum (default on)");
-  cmd->add_option("--augment", *augment,
+  cmd->add_option("--lr-gamma", o.lr_gamma, "Learning-rate decay factor")->capture_default_str();
+  cmd->add_option("--momentum", o.momentum, "SGD momentum")->capture_default_str();
+  cmd->add_option("--weight-decay", o.weight_decay, "L2 weight decay")->capture_default_str();
+  cmd->add_flag("--nesterov,!--no-nesterov", o.nesterov, "Nesterov momentum (default on)");
+  cmd->add_option("--augment", a->augment,
                   "Comma-separated subset of crop,flip,jitter,rotate, or none")
       ->capture_default_str();
-  cmd->add_option("--lambda", *lambda, "DiGN: weight of the KL consistency term")
+  cmd->add_option("--lambda", a->lambda, "DiGN: weight of the KL consistency term")
       ->capture_default_str();
-  cmd->add_option("--sigma-max", *sigma_max, "DiGN, GN: noise levels drawn from U(0, sigma_max)")
+  cmd->add_option("--sigma-max", a->sigma_max, "DiGN, GN: noise levels drawn from U(0, sigma_max)")
       ->capture_default_str();
-  cmd->add_option("--samples", *samples, "DiGN: noisy views per example (n)")
+  cmd->add_option("--samples", a->samples, "DiGN: noisy views per example (n)")
       ->capture_default_str();
-  cmd->add_option("--sigma", *sigma, "RSE: fixed training noise level")->capture_default_str();
-  cmd->add_option("--ensemble", *ensemble, "RSE: test-time ensemble size recorded with the model")
+  cmd->add_option("--sigma", a->sigma, "RSE: fixed training noise level")->capture_default_str();
+  cmd->add_option("--ensemble", a->ensemble, "RSE: test-time ensemble size recorded with the model")
       ->capture_default_str();
-  cmd->add_option("--seed", o->seed, "Seed of every random draw of the run")->capture_default_str();
-  cmd->add_option("--train-limit", o->train_limit, "Use N training images (0 = all)");
-  cmd->add_option("--test-limit", o->test_limit, "Use N test images (0 = all)");
-  cmd->add_option("--val-split", o->val_split,
+  cmd->add_option("--seed", o.seed, "Seed of every random draw of the run")->capture_default_str();
+  cmd->add_option("--train-limit", o.train_limit, "Use N training images (0 = all)");
+  cmd->add_option("--test-limit", o.test_limit, "Use N test images (0 = all)");
+  cmd->add_option("--val-split", o.val_split,
                   "Hold out N training images to select the best checkpoint (0 = test set, as "
                   "the paper)");
-  cmd->add_option("--eval-batch-size", o->eval_batch_size, "Images per batch when evaluating")
+  cmd->add_option("--eval-batch-size", o.eval_batch_size, "Images per batch when evaluating")
       ->capture_default_str();
-  add_machine_options(*cmd, o->threads, o->device, o->precision);
-  cmd->add_flag("--quiet", *quiet, "No progress output");
+  cmd->add_option("--checkpoint-every", o.checkpoint_every,
+                  "Also checkpoint every N steps (0 = at epoch ends and on SIGINT/SIGTERM only)")
+      ->capture_default_str();
+  cmd->add_option("--keep-last", o.keep_last, "Step checkpoints kept (the best is kept apart)")
+      ->capture_default_str();
+  cmd->add_option("--on-nonfinite", o.on_nonfinite,
+                  "NaN/Inf loss or gradient: stop (keep the last checkpoint) or skip the batch")
+      ->capture_default_str();
+  add_machine_options(*cmd, o.threads, o.device, o.precision);
+  cmd->add_flag("--quiet", a->quiet, "No progress output");
 
-  cmd->callback([&action, o, augment, sigma_max, lambda, samples, sigma, ensemble, quiet] {
-    action = [o, augment, sigma_max, lambda, samples, sigma, ensemble, quiet] {
-      o->augment = data::parse_augment_list(*augment);
-      o->method.dign.lambda(*lambda).sigma_max(*sigma_max).samples(*samples);
-      o->method.gn.sigma_max(*sigma_max);
-      o->method.rse.sigma(*sigma).ensemble(*ensemble);
-      o->progress = !*quiet;
-      const auto summary = train::run_training(*o, std::cout);
+  cmd->callback([&action, a] {
+    action = [a] {
+      DIGN_CHECK(a->preload_error.empty(), a->preload_error);
+      DIGN_CHECK(!a->resume.empty() || !a->o.out.empty(),
+                 "--out: a run directory is required (or --resume DIR to continue one)");
+      DIGN_CHECK(!a->o.data.path.empty(), "--data: a dataset path or 'synthetic' is required");
+      train::TrainOptions o = a->options();
+      install_stop_handlers();
+      const auto summary = a->resume.empty() ? train::run_training(o, std::cout)
+                                             : train::resume_training(a->resume, o, std::cout);
+      const std::string dir = a->resume.empty() ? o.out : a->resume;
+      if (summary.interrupted_by != 0) {
+        std::cout << "resume with: dign train --resume " << dir << "\n";
+        return 128 + summary.interrupted_by;
+      }
+      if (summary.already_finished) {
+        std::cout << dir << ": the run has finished all " << summary.epochs
+                  << " epochs; nothing to do (raise --epochs to extend it)\n";
+        return 0;
+      }
       std::cout << "best " << summary.selection_set << " accuracy " << summary.best_accuracy
-                << " at epoch " << summary.best_epoch << "; run written to " << o->out << "\n";
+                << " at epoch " << summary.best_epoch << "; run written to " << dir << "\n";
       return 0;
     };
   });

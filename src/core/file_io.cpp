@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/fault.h"
 
 namespace dign {
 namespace fs = std::filesystem;
@@ -57,17 +58,21 @@ void write_file_atomic(const std::string& path, const void* bytes, size_t size) 
     throw Error(detail::concat(path, ": ", what, " failed (", std::strerror(err),
                                "); the previous version, if any, is untouched"));
   };
-  const char* p = static_cast<const char*>(bytes);
-  size_t left = size;
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("write");
+  auto write_all = [&](const char* p, size_t left) {
+    while (left > 0) {
+      const ssize_t n = ::write(fd, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail("write");
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
     }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
+  };
+  const char* data = static_cast<const char*>(bytes);
+  write_all(data, size / 2);
+  kill_point("write");  // reliability tests: a crash with the temporary file half-written
+  write_all(data + size / 2, size - size / 2);
   if (::fchmod(fd, 0644) != 0) fail("chmod");
   if (::fsync(fd) != 0) fail("fsync");
   if (::close(fd) != 0) {

@@ -13,6 +13,7 @@
 #include "core/version.h"
 #include "eval/report.h"
 #include "train/checkpoint.h"
+#include "train/run_files.h"
 
 namespace dign::eval {
 namespace fs = std::filesystem;
@@ -20,10 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string checkpoint_path(const EvalRunOptions& o) {
-  if (o.checkpoint == "best" || o.checkpoint == "last") {
-    return (fs::path(o.model_dir) / (o.checkpoint + ".ckpt")).string();
-  }
-  return o.checkpoint;
+  return train::resolve_checkpoint(o.model_dir, o.checkpoint);
 }
 
 }  // namespace

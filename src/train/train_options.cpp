@@ -35,6 +35,11 @@ void TrainOptions::validate() const {
              "--device: expected auto, cpu or cuda, got '", device, "'");
   DIGN_CHECK(precision == "auto" || precision == "fp32" || precision == "bf16",
              "--precision: expected auto, fp32 or bf16, got '", precision, "'");
+  DIGN_CHECK(checkpoint_every >= 0, "--checkpoint-every: expected a step count >= 0, got ",
+             checkpoint_every);
+  DIGN_CHECK(keep_last >= 1, "--keep-last: expected at least 1, got ", keep_last);
+  DIGN_CHECK(on_nonfinite == "stop" || on_nonfinite == "skip",
+             "--on-nonfinite: expected stop or skip, got '", on_nonfinite, "'");
   DIGN_CHECK(data.image_size >= 0, "--image-size: expected a size >= 0, got ", data.image_size);
 }
 
@@ -74,7 +79,10 @@ nlohmann::json to_json(const TrainOptions& o) {
           {"threads", o.threads},
           {"device", o.device},
           {"precision", o.precision},
-          {"eval_batch_size", o.eval_batch_size}};
+          {"eval_batch_size", o.eval_batch_size},
+          {"checkpoint_every", o.checkpoint_every},
+          {"keep_last", o.keep_last},
+          {"on_nonfinite", o.on_nonfinite}};
 }
 
 TrainOptions train_options_from_json(const nlohmann::json& j) {
@@ -107,6 +115,9 @@ TrainOptions train_options_from_json(const nlohmann::json& j) {
   o.device = j.at("device").get<std::string>();
   o.precision = j.at("precision").get<std::string>();
   o.eval_batch_size = j.at("eval_batch_size").get<int64_t>();
+  o.checkpoint_every = j.value("checkpoint_every", o.checkpoint_every);
+  o.keep_last = j.value("keep_last", o.keep_last);
+  o.on_nonfinite = j.value("on_nonfinite", o.on_nonfinite);
   return o;
 }
 

@@ -53,11 +53,19 @@ struct TrainOptions {
   int64_t eval_batch_size = 500;
   /// Print a progress bar (on a terminal) and one line per epoch.
   bool progress = true;
+  /// Also checkpoint every N optimizer steps (0 = only at epoch ends and on SIGINT/SIGTERM).
+  int64_t checkpoint_every = 0;
+  /// Step checkpoints kept in DIR/checkpoints (the best is kept apart). Default: 2.
+  int64_t keep_last = 2;
+  /// A NaN or Inf loss or gradient: "stop" (keep the last good checkpoint) or
+  /// "skip" the batch and count it in the log.
+  std::string on_nonfinite = "stop";
 
   void validate() const;
 };
 
 nlohmann::json to_json(const TrainOptions& options);
+/// Options may come from an older config.json: fields added later take their defaults.
 TrainOptions train_options_from_json(const nlohmann::json& j);
 
 /// Learning rate in `epoch` (0-based): lr * gamma^(milestones <= epoch).

@@ -3,25 +3,36 @@
 #include <fmt/format.h>
 #include <torch/version.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <tuple>
 
 #include "core/autocast.h"
 #include "core/cpu_features.h"
 #include "core/device.h"
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/file_io.h"
 #include "core/rng.h"
+#include "core/stop_signal.h"
 #include "core/threads.h"
 #include "core/torch_rng.h"
 #include "core/version.h"
 #include "data/loader.h"
 #include "data/sampler.h"
-#include "models/inference.h"
 #include "models/registry.h"
 #include "train/checkpoint.h"
+#include "train/run_files.h"
+#include "train/run_lock.h"
+#include "train/train_state.h"
+#include "train/training_data.h"
 
 namespace dign::train {
 namespace fs = std::filesystem;
@@ -33,248 +44,475 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-struct PreparedData {
-  data::Dataset dataset;
-  data::ImageSet train, selection;
-  std::string selection_name;
-  std::vector<int64_t> train_per_class, test_per_class;
+/// Never 0, which marks "unknown" (checkpoints of dign 0.1).
+uint64_t order_hash(const std::vector<int64_t>& order) {
+  return XXH3_64bits(order.data(), order.size() * sizeof(int64_t)) | 1u;
+}
+
+bool gradients_finite(torch::nn::Module& model) {
+  std::vector<torch::Tensor> peaks;
+  for (const auto& p : model.parameters()) {
+    if (p.grad().defined()) peaks.push_back(p.grad().abs().max().to(torch::kFloat32));
+  }
+  return peaks.empty() || torch::stack(peaks).isfinite().all().item<bool>();
+}
+
+std::string signal_name(int sig) {
+  return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : fmt::format("signal {}", sig);
+}
+
+/// Everything one training process holds; the loop below drives it.
+class Session {
+ public:
+  Session(TrainOptions options, std::ostream& out) : o_(std::move(options)), out_(out) {}
+
+  /// A fresh run: builds the model and writes config.json. Validates all input first.
+  void start() {
+    o_.validate();
+    DIGN_CHECK(!fs::exists(files().config()), "--out ", o_.out,
+               ": already holds a run (config.json); continue it with --resume ", o_.out,
+               " or choose a fresh directory");
+    resolve_machine(o_.precision);
+    data_ = prepare_training_data(o_, threads_);
+    const auto [mean, std] = data::channel_statistics(data_.train);
+    models::ModelOptions model_options;
+    model_options.num_classes(data_.dataset.train.num_classes())
+        .width(o_.width)
+        .mean(mean)
+        .std(std);
+    model_json_ = model_meta(o_.arch, model_options);
+    build_model();
+    lock_ = std::make_unique<RunLock>(o_.out);
+    DIGN_CHECK(!fs::exists(files().config()), "--out ", o_.out, ": already holds a run");
+    config_ = {
+        {"options", to_json(o_)},
+        {"resolved", {{"device", device_name_}, {"precision", precision_}, {"threads", threads_}}},
+        {"data", data_.describe()},
+        {"model", model_json_},
+        {"inference",
+         {{"ensemble", o_.method.default_ensemble()},
+          {"ensemble_sigma", o_.method.ensemble_sigma()}}},
+        {"selection_note",
+         data_.selection_name == "test"
+             ? "best checkpoint selected on the TEST set, as the paper does; this flatters test "
+               "figures. Use --val-split N for an unbiased selection."
+             : "best checkpoint selected on a validation split held out of the training set"},
+        {"provenance",
+         {{"dign_version", version()},
+          {"git_commit", git_commit()},
+          {"libtorch_version", TORCH_VERSION},
+          {"cpu", cpu_features().model_name}}}};
+    write_file_atomic(files().config(), config_.dump(2) + "\n");
+  }
+
+  /// Continues the run in o_.out. Returns false when there is nothing left to do.
+  bool resume(const nlohmann::json& config) {
+    config_ = config;
+    lock_ = std::make_unique<RunLock>(o_.out);
+    const std::string saved_precision = config_.at("resolved").at("precision").get<std::string>();
+    // The precision the run started with, so that it continues the same computation.
+    resolve_machine(o_.precision == "auto" ? saved_precision : o_.precision);
+    model_json_ = config_.at("model");
+    const bool have_state = load_newest_checkpoint_meta();
+    if (have_state && state_.epoch >= o_.epochs) return false;
+    data_ = prepare_training_data(o_, threads_);
+    const auto& recorded = config_.at("data");
+    for (const auto& [key, set] :
+         {std::pair<const char*, const data::ImageSet*>{"train_hash", &data_.train},
+          {"selection_hash", &data_.selection}}) {
+      const std::string now = data::content_hash(*set);
+      DIGN_CHECK(now == recorded.at(key).get<std::string>(), "--data ", o_.data.path,
+                 ": the data differ from the run's (", key, " ", now, ", config.json has ",
+                 recorded.at(key).get<std::string>(), ")");
+    }
+    build_model();
+    if (have_state) {
+      load_checkpoint(newest_checkpoint_, *model_, optimizer_.get());
+      out_ << fmt::format("resuming {} from {} (epoch {}, batch {}, step {})\n", o_.out,
+                          newest_checkpoint_, state_.epoch + 1, state_.batch, state_.step);
+    } else {
+      out_ << fmt::format("{}: no checkpoint yet; starting the run over\n", o_.out);
+    }
+    saved_position_ = {state_.step, state_.epoch, state_.batch};
+    const int64_t saved_epochs = config_["options"]["epochs"].get<int64_t>();
+    if (o_.epochs != saved_epochs) {
+      config_["options"]["epochs"] = o_.epochs;
+      write_file_atomic(files().config(), config_.dump(2) + "\n");
+    }
+    files().remove_stale_temporaries();
+    write_log();
+    return true;
+  }
+
+  TrainSummary train();
+
+  TrainSummary finished_summary() const {
+    TrainSummary s = summary();
+    s.already_finished = true;
+    return s;
+  }
+
+ private:
+  RunFiles files() const { return RunFiles(o_.out); }
+
+  void resolve_machine(const std::string& precision) {
+    threads_ = set_threads(o_.threads);
+    device_name_ = resolve_device(o_.device);
+    precision_ = resolve_precision(precision, device_name_);
+    device_ = torch::Device(device_name_);
+  }
+
+  void build_model() {
+    torch::manual_seed(derive_seed(o_.seed, {purpose_tag("init")}));  // the only global-RNG use
+    model_ = model_from_meta(model_json_);
+    model_->to(device_);
+    objective_ = objectives::make_objective(o_.method);
+    optimizer_ = std::make_unique<torch::optim::SGD>(model_->parameters(),
+                                                     torch::optim::SGDOptions(o_.lr)
+                                                         .momentum(o_.momentum)
+                                                         .nesterov(o_.nesterov)
+                                                         .weight_decay(o_.weight_decay));
+  }
+
+  /// Reads the state of the newest readable checkpoint; false when the run has none.
+  bool load_newest_checkpoint_meta() {
+    const auto candidates = files().checkpoints_newest_first();
+    std::string failures;
+    for (const auto& path : candidates) {
+      try {
+        const nlohmann::json meta = read_checkpoint_meta(path);
+        if (meta.contains("state")) {
+          state_ = train_state_from_json(meta.at("state"), path);
+        } else {  // dign 0.1: epoch-end checkpoints, the log kept beside them
+          state_ = TrainState{};
+          state_.epoch = meta.at("epoch").get<int64_t>();
+          state_.step = meta.at("step").get<int64_t>();
+          state_.best_accuracy = meta.at("best_accuracy").get<double>();
+          state_.best_epoch = meta.at("best_epoch").get<int64_t>();
+          std::istringstream lines(read_text_file(files().log()));
+          for (std::string line; std::getline(lines, line) &&
+                                 static_cast<int64_t>(state_.log.size()) < state_.epoch;) {
+            state_.log.push_back(nlohmann::json::parse(line));
+          }
+          DIGN_CHECK(static_cast<int64_t>(state_.log.size()) == state_.epoch, files().log(),
+                     ": fewer lines than the checkpoint's ", state_.epoch, " epochs");
+        }
+        newest_checkpoint_ = path;
+        return true;
+      } catch (const std::exception& e) {
+        out_ << "warning: skipping checkpoint " << path << ": " << e.what() << "\n";
+        failures += std::string(failures.empty() ? "" : "; ") + e.what();
+      }
+    }
+    DIGN_CHECK(candidates.empty(), o_.out, ": no readable checkpoint (", failures, ")");
+    return false;
+  }
+
+  void write_log() const {
+    std::string text;
+    for (const auto& line : state_.log) text += line.dump() + "\n";
+    write_file_atomic(files().log(), text);
+  }
+
+  nlohmann::json checkpoint_meta() const {
+    nlohmann::json meta = model_json_;
+    meta["epoch"] = state_.epoch;
+    meta["batch"] = state_.batch;
+    meta["step"] = state_.step;
+    meta["best_accuracy"] = state_.best_accuracy;
+    meta["best_epoch"] = state_.best_epoch;
+    meta["inference"] = config_.at("inference");
+    return meta;
+  }
+
+  void save() {
+    const std::tuple<int64_t, int64_t, int64_t> position{state_.step, state_.epoch, state_.batch};
+    if (position == saved_position_) return;
+    nlohmann::json meta = checkpoint_meta();
+    meta["state"] = to_json(state_);
+    const std::string path = files().checkpoint(state_.step);
+    std::filesystem::create_directories(files().checkpoint_dir());
+    save_checkpoint(path, *model_, optimizer_.get(), meta);
+    files().prune_checkpoints(o_.keep_last);
+    newest_checkpoint_ = path;
+    saved_position_ = position;
+  }
+
+  void train_step(const data::HostBatch& host, int64_t num_batches);
+  void end_epoch(double lr);
+
+  TrainSummary summary() const {
+    TrainSummary s;
+    s.best_accuracy = state_.best_accuracy;
+    s.best_epoch = state_.best_epoch;
+    s.selection_set = config_.at("data").at("selection_set").get<std::string>();
+    s.last_accuracy =
+        state_.log.empty() ? 0.0 : state_.log.back().value(s.selection_set + "_accuracy", 0.0);
+    s.epochs = state_.epoch;
+    s.seconds = state_.seconds;
+    s.images_per_second =
+        state_.seconds > 0 ? static_cast<double>(state_.images_seen) / state_.seconds : 0.0;
+    s.checkpoint = newest_checkpoint_;
+    return s;
+  }
+
+  TrainOptions o_;
+  std::ostream& out_;
+  std::unique_ptr<RunLock> lock_;
+  int threads_ = 1;
+  std::string device_name_, precision_;
+  torch::Device device_{torch::kCPU};
+  TrainingData data_;
+  nlohmann::json model_json_, config_;
+  models::Classifier model_{nullptr};
+  std::unique_ptr<objectives::Objective> objective_;
+  std::unique_ptr<torch::optim::SGD> optimizer_;
+  TrainState state_;
+  std::tuple<int64_t, int64_t, int64_t> saved_position_{-1, -1, -1};
+  std::string newest_checkpoint_;
 };
 
-PreparedData prepare_data(const TrainOptions& o, int threads) {
-  PreparedData p;
-  data::DataOptions d = o.data;
-  d.threads = threads;
-  p.dataset = data::load_dataset(d);
-  p.train =
-      o.train_limit > 0
-          ? data::subset(p.dataset.train,
-                         data::limit_per_class(p.dataset.train, o.train_limit, &p.train_per_class))
-          : p.dataset.train;
-  data::ImageSet test =
-      o.test_limit > 0
-          ? data::subset(p.dataset.test,
-                         data::limit_per_class(p.dataset.test, o.test_limit, &p.test_per_class))
-          : p.dataset.test;
-  if (o.val_split > 0) {
-    auto [rest, held] = data::split_validation(p.train, o.val_split);
-    p.train = std::move(rest);
-    p.selection = std::move(held);
-    p.selection_name = "validation";
+void Session::train_step(const data::HostBatch& host, int64_t num_batches) {
+  objectives::Batch batch{host.images.to(device_), host.labels.to(device_)};
+  auto generator = make_generator(
+      device_, derive_seed(o_.seed, {purpose_tag("objective"), static_cast<uint64_t>(state_.epoch),
+                                     static_cast<uint64_t>(state_.batch)}));
+  objectives::ObjectiveOutput result;
+  {
+    AutocastScope autocast(precision_, device_.is_cuda());
+    result = objective_->compute(*model_, batch, generator);
+  }
+  if (fault_fires("nan-loss")) result.loss = result.loss * std::numeric_limits<double>::quiet_NaN();
+  const double loss = result.loss.item<double>();
+  optimizer_->zero_grad();
+  bool finite = std::isfinite(loss);
+  if (finite) {
+    result.loss.backward();
+    finite = gradients_finite(*model_);
+  }
+  const int64_t n = batch.labels.size(0);
+  if (finite) {
+    optimizer_->step();
+    state_.sums.loss += loss * static_cast<double>(n);
+    for (const auto& [name, value] : result.terms) {
+      state_.sums.terms[name] += value.item<double>() * static_cast<double>(n);
+    }
+    state_.sums.correct += result.clean_logits.argmax(1).eq(batch.labels).sum().item<int64_t>();
+    state_.sums.seen += n;
+  } else if (o_.on_nonfinite == "skip") {
+    optimizer_->zero_grad();
+    ++state_.sums.skipped_steps;
   } else {
-    p.selection = std::move(test);
-    p.selection_name = "test";
+    std::string terms;
+    for (const auto& [name, value] : result.terms) {
+      terms += fmt::format(" {}={}", name, value.item<double>());
+    }
+    throw Error(fmt::format(
+        "training diverged: non-finite {} (loss={}{}) at epoch {}, batch {} of {}; the last "
+        "good checkpoint is {}; resume it with a lower --lr or --on-nonfinite skip",
+        std::isfinite(loss) ? "gradient" : "loss", loss, terms, state_.epoch + 1, state_.batch + 1,
+        num_batches, newest_checkpoint_.empty() ? "none (no epoch finished)" : newest_checkpoint_));
   }
-  DIGN_CHECK(p.train.height == p.train.width || o.data.image_size > 0, "--data ", o.data.path,
-             ": training images are ", p.train.height, "x", p.train.width,
-             "; non-square images need --image-size");
-  return p;
+  ++state_.batch;
+  ++state_.step;
 }
 
-double accuracy_on(models::ClassifierImpl& model, const data::ImageSet& set, int64_t batch_size,
-                   const torch::Device& device, const std::string& precision) {
-  model.eval();
-  std::vector<int64_t> order(static_cast<size_t>(set.size()));
-  std::iota(order.begin(), order.end(), 0);
-  data::BatchLoader loader(set, order, data::LoaderOptions().batch_size(batch_size), nullptr);
-  int64_t correct = 0;
-  while (auto batch = loader.next()) {
-    auto probs = models::predict_probabilities(model, batch->images.to(device), precision);
-    correct += probs.argmax(1).cpu().eq(batch->labels).sum().item<int64_t>();
+void Session::end_epoch(double lr) {
+  const double accuracy =
+      selection_accuracy(*model_, data_.selection, o_.eval_batch_size, device_, precision_);
+  const bool improved = accuracy > state_.best_accuracy;
+  if (improved) {
+    state_.best_accuracy = accuracy;
+    state_.best_epoch = state_.epoch + 1;
   }
-  model.train();
-  return set.size() ? static_cast<double>(correct) / static_cast<double>(set.size()) : 0.0;
+  const auto& sums = state_.sums;
+  const double seen = static_cast<double>(std::max<int64_t>(sums.seen, 1));
+  nlohmann::json line = {{"epoch", state_.epoch + 1},
+                         {"lr", lr},
+                         {"train_loss", sums.loss / seen},
+                         {"train_accuracy", static_cast<double>(sums.correct) / seen},
+                         {data_.selection_name + "_accuracy", accuracy},
+                         {"best_accuracy", state_.best_accuracy},
+                         {"skipped_steps", sums.skipped_steps},
+                         {"timing",
+                          {{"train_seconds", sums.seconds},
+                           {"images_per_second", static_cast<double>(sums.seen) / sums.seconds}}}};
+  for (const auto& [name, sum] : sums.terms) line["train_" + name] = sum / seen;
+  state_.log.push_back(line);
+  state_.images_seen += sums.seen;
+  ++state_.epoch;
+  state_.batch = 0;
+  state_.order_hash = 0;
+  state_.sums = EpochSums{};
+  if (improved) {
+    nlohmann::json meta = checkpoint_meta();
+    meta["selection_accuracy"] = accuracy;
+    save_checkpoint(files().best(), *model_, nullptr, meta);
+  }
+  save();
+  kill_point("epoch-end");  // reliability tests: the checkpoint is written, the log not yet
+  write_log();
+  if (o_.progress) {
+    if (o_.progress && isatty(STDERR_FILENO)) std::cerr << "\r" << std::string(78, ' ') << "\r";
+    out_ << fmt::format(
+                "epoch {:>3}/{}  lr {:.4g}  loss {:.4f}  train acc {:.4f}  {} acc {:.4f}{}  "
+                "{:.0f} img/s\n",
+                state_.epoch, o_.epochs, lr, line["train_loss"].get<double>(),
+                line["train_accuracy"].get<double>(), data_.selection_name, accuracy,
+                improved ? " *" : "", line["timing"]["images_per_second"].get<double>())
+         << std::flush;
+  }
 }
 
-nlohmann::json per_class_json(const data::ImageSet& set, const std::vector<int64_t>& counts) {
-  if (counts.empty()) return nullptr;
-  nlohmann::json j = nlohmann::json::object();
-  for (size_t c = 0; c < counts.size(); ++c) j[set.class_names[c]] = counts[c];
-  return j;
+TrainSummary Session::train() {
+  const bool bar = o_.progress && isatty(STDERR_FILENO);
+  const data::EpochSampler sampler(data_.train.size(), o_.seed, /*shuffle=*/true);
+  const auto session_start = Clock::now();
+  const double seconds_before = state_.seconds;
+  auto interrupted = [&](int sig) {
+    state_.seconds = seconds_before + seconds_since(session_start);
+    save();
+    TrainSummary s = summary();
+    s.interrupted_by = sig;
+    out_ << fmt::format("\n{} received: stopped at epoch {}, batch {}; checkpoint {}\n",
+                        signal_name(sig), state_.epoch + 1, state_.batch, newest_checkpoint_);
+    return s;
+  };
+  model_->train();
+  while (state_.epoch < o_.epochs) {
+    const double lr = learning_rate_at(o_, state_.epoch);
+    for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
+    const auto order = sampler.order(state_.epoch);
+    const uint64_t hash = order_hash(order);
+    DIGN_CHECK(state_.batch == 0 || state_.order_hash == 0 || state_.order_hash == hash, o_.out,
+               ": the data order of epoch ", state_.epoch + 1,
+               " differs from the checkpoint's (another dign version?); the run cannot continue "
+               "exactly from mid-epoch");
+    state_.order_hash = hash;
+    data::BatchLoader loader(data_.train, order,
+                             data::LoaderOptions()
+                                 .batch_size(o_.batch_size)
+                                 .image_size(data_.image_size)
+                                 .seed(o_.seed)
+                                 .epoch(state_.epoch)
+                                 .min_batch(2),
+                             &o_.augment);
+    loader.skip(state_.batch);
+    const auto epoch_start = Clock::now();
+    const double epoch_seconds_before = state_.sums.seconds;
+    auto update_clocks = [&] {
+      state_.sums.seconds = epoch_seconds_before + seconds_since(epoch_start);
+      state_.seconds = seconds_before + seconds_since(session_start);
+    };
+    while (true) {
+      if (const int sig = stop_requested()) {
+        update_clocks();
+        return interrupted(sig);
+      }
+      const auto host = loader.next();
+      if (!host) break;
+      train_step(*host, loader.num_batches());
+      kill_point("step");  // reliability tests: a crash between two steps
+      if (fault_fires("sigint")) std::raise(SIGINT);
+      if (fault_fires("sigterm")) std::raise(SIGTERM);
+      if (fault_fires("double-sigint")) {
+        std::raise(SIGINT);
+        std::raise(SIGINT);
+      }
+      if (o_.checkpoint_every > 0 && state_.step % o_.checkpoint_every == 0) {
+        update_clocks();
+        save();
+      }
+      if (bar) {
+        const auto& sums = state_.sums;
+        const double seen = static_cast<double>(std::max<int64_t>(sums.seen, 1));
+        std::cerr << fmt::format("\r[{}/{}] {}/{} loss {:.4f} acc {:.4f} {:.0f} img/s   ",
+                                 state_.epoch + 1, o_.epochs, state_.batch, loader.num_batches(),
+                                 sums.loss / seen, static_cast<double>(sums.correct) / seen,
+                                 seen / (epoch_seconds_before + seconds_since(epoch_start)))
+                  << std::flush;
+      }
+    }
+    update_clocks();
+    end_epoch(lr);
+  }
+  state_.seconds = seconds_before + seconds_since(session_start);
+  TrainSummary s = summary();
+  nlohmann::json metrics = {
+      {"best", {{"accuracy", s.best_accuracy}, {"epoch", s.best_epoch}}},
+      {"last", {{"accuracy", s.last_accuracy}, {"epoch", s.epochs}}},
+      {"selection_set", s.selection_set},
+      {"timing", {{"seconds", s.seconds}, {"train_images_per_second", s.images_per_second}}}};
+  write_file_atomic(files().metrics(), metrics.dump(2) + "\n");
+  return s;
+}
+
+nlohmann::json read_config(const std::string& dir) {
+  const std::string path = RunFiles(dir).config();
+  DIGN_CHECK(fs::exists(path), "--resume ", dir, ": no run to resume (", path, " is missing)");
+  try {
+    return nlohmann::json::parse(read_text_file(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(detail::concat(path, ": not valid JSON (", e.what(), ")"));
+  }
 }
 
 }  // namespace
 
-TrainSummary run_training(const TrainOptions& o, std::ostream& out) {
-  o.validate();
-  const fs::path dir(o.out);
-  DIGN_CHECK(!fs::exists(dir / "config.json"), "--out ", o.out,
-             ": already holds a run (config.json); choose a fresh directory");
-  const int threads = set_threads(o.threads);
-  const std::string device_name = resolve_device(o.device);
-  const std::string precision = resolve_precision(o.precision, device_name);
-  const torch::Device device(device_name);
-  PreparedData data = prepare_data(o, threads);
-  const int64_t image_size = o.data.image_size > 0 ? o.data.image_size : data.train.height;
+TrainSummary run_training(const TrainOptions& options, std::ostream& out) {
+  Session session(options, out);
+  session.start();
+  return session.train();
+}
 
-  const auto [mean, std] = data::channel_statistics(data.train);
-  models::ModelOptions model_options;
-  model_options.num_classes(data.dataset.train.num_classes()).width(o.width).mean(mean).std(std);
-  torch::manual_seed(derive_seed(o.seed, {purpose_tag("init")}));  // the only global-RNG use
-  models::Classifier model = models::make_model(o.arch, model_options);
-  model->to(device);
-  auto objective = objectives::make_objective(o.method);
-  torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(o.lr)
-                                                       .momentum(o.momentum)
-                                                       .nesterov(o.nesterov)
-                                                       .weight_decay(o.weight_decay));
-
-  fs::create_directories(dir);
-  const nlohmann::json model_json = model_meta(o.arch, model_options);
-  nlohmann::json config = {
-      {"options", to_json(o)},
-      {"resolved", {{"device", device_name}, {"precision", precision}, {"threads", threads}}},
-      {"data",
-       {{"name", data.dataset.name},
-        {"format", data.dataset.format},
-        {"classes", data.dataset.train.class_names},
-        {"train_images", data.train.size()},
-        {"train_hash", data::content_hash(data.train)},
-        {"train_per_class", per_class_json(data.dataset.train, data.train_per_class)},
-        {"test_per_class", per_class_json(data.dataset.test, data.test_per_class)},
-        {"selection_set", data.selection_name},
-        {"selection_images", data.selection.size()},
-        {"selection_hash", data::content_hash(data.selection)},
-        {"image_size", image_size}}},
-      {"model", model_json},
-      {"inference",
-       {{"ensemble", o.method.default_ensemble()}, {"ensemble_sigma", o.method.ensemble_sigma()}}},
-      {"selection_note",
-       data.selection_name == "test"
-           ? "best checkpoint selected on the TEST set, as the paper does; this flatters test "
-             "figures. Use --val-split N for an unbiased selection."
-           : "best checkpoint selected on a validation split held out of the training set"},
-      {"provenance",
-       {{"dign_version", version()},
-        {"git_commit", git_commit()},
-        {"libtorch_version", TORCH_VERSION},
-        {"cpu", cpu_features().model_name}}}};
-  write_file_atomic((dir / "config.json").string(), config.dump(2) + "\n");
-
-  data::EpochSampler sampler(data.train.size(), o.seed, /*shuffle=*/true);
-  const bool bar = o.progress && isatty(STDERR_FILENO);
-  std::string log_text;
-  TrainSummary summary;
-  summary.selection_set = data.selection_name;
-  double best = -1;
-  int64_t images_seen = 0;
-  const auto run_start = Clock::now();
-  int64_t step = 0;
-  model->train();
-  for (int64_t epoch = 0; epoch < o.epochs; ++epoch) {
-    const auto epoch_start = Clock::now();
-    const double lr = learning_rate_at(o, epoch);
-    for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
-    data::BatchLoader loader(data.train, sampler.order(epoch),
-                             data::LoaderOptions()
-                                 .batch_size(o.batch_size)
-                                 .image_size(image_size)
-                                 .seed(o.seed)
-                                 .epoch(epoch)
-                                 .min_batch(2),
-                             &o.augment);
-    double loss_sum = 0;
-    std::map<std::string, double> term_sums;
-    int64_t correct = 0, seen = 0, batches = 0;
-    while (auto host = loader.next()) {
-      objectives::Batch batch{host->images.to(device), host->labels.to(device)};
-      auto generator = make_generator(
-          device, derive_seed(o.seed, {purpose_tag("objective"), static_cast<uint64_t>(epoch),
-                                       static_cast<uint64_t>(batches)}));
-      objectives::ObjectiveOutput result;
-      {
-        AutocastScope autocast(precision, device.is_cuda());
-        result = objective->compute(*model, batch, generator);
-      }
-      const double loss = result.loss.item<double>();
-      if (!std::isfinite(loss)) {
-        std::string terms;
-        for (const auto& [name, value] : result.terms) {
-          terms += fmt::format(" {}={}", name, value.item<double>());
-        }
-        throw Error(
-            fmt::format("training diverged: non-finite loss {} at epoch {}, step {}:{}; "
-                        "the last good checkpoint is {}",
-                        loss, epoch + 1, batches + 1, terms, (dir / "last.ckpt").string()));
-      }
-      optimizer.zero_grad();
-      result.loss.backward();
-      optimizer.step();
-      const int64_t n = batch.labels.size(0);
-      loss_sum += loss * static_cast<double>(n);
-      for (const auto& [name, value] : result.terms) {
-        term_sums[name] += value.item<double>() * static_cast<double>(n);
-      }
-      correct += result.clean_logits.argmax(1).eq(batch.labels).sum().item<int64_t>();
-      seen += n;
-      ++batches;
-      ++step;
-      if (bar) {
-        std::cerr << fmt::format("\r[{}/{}] {}/{} loss {:.4f} acc {:.4f} {:.0f} img/s   ",
-                                 epoch + 1, o.epochs, batches, loader.num_batches(),
-                                 loss_sum / static_cast<double>(seen),
-                                 static_cast<double>(correct) / static_cast<double>(seen),
-                                 static_cast<double>(seen) / seconds_since(epoch_start))
-                  << std::flush;
-      }
-    }
-    const double train_seconds = seconds_since(epoch_start);
-    images_seen += seen;
-    const double accuracy =
-        accuracy_on(*model, data.selection, o.eval_batch_size, device, precision);
-    const bool improved = accuracy > best;
-    if (improved) {
-      best = accuracy;
-      summary.best_epoch = epoch + 1;
-    }
-    nlohmann::json meta = model_json;
-    meta["epoch"] = epoch + 1;
-    meta["step"] = step;
-    meta["selection_accuracy"] = accuracy;
-    meta["best_accuracy"] = best;
-    meta["best_epoch"] = summary.best_epoch;
-    meta["inference"] = config["inference"];
-    save_checkpoint((dir / "last.ckpt").string(), *model, &optimizer, meta);
-    if (improved) save_checkpoint((dir / "best.ckpt").string(), *model, nullptr, meta);
-
-    nlohmann::json line = {
-        {"epoch", epoch + 1},
-        {"lr", lr},
-        {"train_loss", loss_sum / static_cast<double>(std::max<int64_t>(seen, 1))},
-        {"train_accuracy", static_cast<double>(correct) / std::max<int64_t>(seen, 1)},
-        {data.selection_name + "_accuracy", accuracy},
-        {"best_accuracy", best},
-        {"timing",
-         {{"train_seconds", train_seconds},
-          {"images_per_second", static_cast<double>(seen) / train_seconds}}}};
-    for (const auto& [name, sum] : term_sums) {
-      line["train_" + name] = sum / static_cast<double>(std::max<int64_t>(seen, 1));
-    }
-    log_text += line.dump() + "\n";
-    write_file_atomic((dir / "log.jsonl").string(), log_text);
-    if (o.progress) {
-      if (bar) std::cerr << "\r" << std::string(78, ' ') << "\r";
-      out << fmt::format(
-                 "epoch {:>3}/{}  lr {:.4g}  loss {:.4f}  train acc {:.4f}  {} acc {:.4f}{}  "
-                 "{:.0f} img/s\n",
-                 epoch + 1, o.epochs, lr, line["train_loss"].get<double>(),
-                 line["train_accuracy"].get<double>(), data.selection_name, accuracy,
-                 improved ? " *" : "", static_cast<double>(seen) / train_seconds)
-          << std::flush;
-    }
-    summary.last_accuracy = accuracy;
+TrainOptions saved_options(const std::string& dir) {
+  const nlohmann::json config = read_config(dir);
+  try {
+    TrainOptions o = train_options_from_json(config.at("options"));
+    o.out = dir;
+    return o;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(
+        detail::concat(RunFiles(dir).config(), ": options are incomplete (", e.what(), ")"));
   }
-  summary.best_accuracy = best;
-  summary.epochs = o.epochs;
-  summary.seconds = seconds_since(run_start);
-  summary.images_per_second = static_cast<double>(images_seen) / summary.seconds;
-  nlohmann::json metrics = {
-      {"best", {{"accuracy", summary.best_accuracy}, {"epoch", summary.best_epoch}}},
-      {"last", {{"accuracy", summary.last_accuracy}, {"epoch", summary.epochs}}},
-      {"selection_set", summary.selection_set},
-      {"timing",
-       {{"seconds", summary.seconds}, {"train_images_per_second", summary.images_per_second}}}};
-  write_file_atomic((dir / "metrics.json").string(), metrics.dump(2) + "\n");
-  return summary;
+}
+
+void check_resume_options(const TrainOptions& saved, const TrainOptions& requested) {
+  requested.validate();
+  DIGN_CHECK(requested.epochs >= saved.epochs, "--epochs ", requested.epochs,
+             ": the run was started with ", saved.epochs, " epochs; it may be raised, not lowered");
+  nlohmann::json a = to_json(saved), b = to_json(requested);
+  // What may change between sessions of one run: the machine and the bookkeeping.
+  for (const char* key : {"out", "epochs", "threads", "device", "eval_batch_size",
+                          "checkpoint_every", "keep_last", "on_nonfinite", "precision"}) {
+    a.erase(key);
+    b.erase(key);
+  }
+  if (saved.precision != "auto" || requested.precision != "auto") {
+    DIGN_CHECK(saved.precision == requested.precision || requested.precision == "auto",
+               "--precision ", requested.precision, " contradicts the run's ", saved.precision);
+  }
+  const nlohmann::json diff = nlohmann::json::diff(a, b);
+  if (!diff.empty()) {
+    const std::string where = diff.front().at("path").get<std::string>();
+    const auto pointer = nlohmann::json::json_pointer(where);
+    throw Error(detail::concat("option ", where.substr(1), " = ",
+                               b.contains(pointer) ? b.at(pointer).dump() : "unset",
+                               " contradicts the run's config.json (",
+                               a.contains(pointer) ? a.at(pointer).dump() : "unset",
+                               "); drop it to resume, or start a fresh --out"));
+  }
+}
+
+TrainSummary resume_training(const std::string& dir, const TrainOptions& requested,
+                             std::ostream& out) {
+  const nlohmann::json config = read_config(dir);
+  check_resume_options(saved_options(dir), requested);
+  TrainOptions o = requested;
+  o.out = dir;
+  Session session(o, out);
+  if (!session.resume(config)) return session.finished_summary();
+  return session.train();
 }
 
 }  // namespace dign::train

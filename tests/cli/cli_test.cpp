@@ -9,27 +9,20 @@
 #include <fstream>
 
 #include "core/file_io.h"
+#include "dign_process.h"
 #include "test_util.h"
 
 namespace dign {
 namespace {
 using testing::contains;
+using testing::ProcessResult;
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result run_dign(const std::string& args, const testing::TempDir& dir) {
-  const std::string out = dir.str("stdout.txt"), err = dir.str("stderr.txt");
-  const std::string command =
-      std::string(DIGN_BINARY) + " " + args + " --threads 1 >" + out + " 2>" + err;
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text_file(out), read_text_file(err)};
+ProcessResult run_cli(const std::string& args, const testing::TempDir& dir) {
+  return testing::run_dign(args + " --threads 1", dir);
 }
 
 int lines(const std::string& text) {
-  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  return testing::count_lines(text);
 }
 
 class Cli : public ::testing::Test {
@@ -41,7 +34,7 @@ class Cli : public ::testing::Test {
            dir.str("run") + " " + extra;
   }
   void expect_one_line_error(const std::string& args, const std::string& names) {
-    const auto r = run_dign(args, dir);
+    const auto r = run_cli(args, dir);
     EXPECT_NE(r.code, 0) << args;
     EXPECT_EQ(lines(r.err), 1) << r.err;
     EXPECT_TRUE(contains(r.err, names)) << r.err;
@@ -61,20 +54,21 @@ TEST_F(Cli, BadOptionsGiveOneLineNamingTheOption) {
 }
 
 TEST_F(Cli, TrainEvalRoundTripAndNoOverwrite) {
-  const auto trained = run_dign(train_args("--method dign"), dir);
+  const auto trained = run_cli(train_args("--method dign"), dir);
   ASSERT_EQ(trained.code, 0) << trained.err;
-  for (const char* f : {"config.json", "log.jsonl", "best.ckpt", "last.ckpt", "metrics.json"}) {
+  for (const char* f : {"config.json", "log.jsonl", "best.ckpt", "checkpoints/step-000000003.ckpt",
+                        "metrics.json"}) {
     EXPECT_TRUE(std::filesystem::exists(dir.str("run/") + f)) << f;
   }
-  const auto before = read_file(dir.str("run/last.ckpt"));
+  const auto before = read_file(dir.str("run/checkpoints/step-000000003.ckpt"));
   expect_one_line_error(train_args("--method dign"), "already holds a run");
-  EXPECT_EQ(read_file(dir.str("run/last.ckpt")), before);  // nothing damaged
+  EXPECT_EQ(read_file(dir.str("run/checkpoints/step-000000003.ckpt")), before);  // nothing damaged
 
   const std::string eval_args = "eval --model " + dir.str("run") +
                                 " --data synthetic --synthetic-train 40 --synthetic-test 20 --out ";
-  const auto first = run_dign(eval_args + dir.str("a.json"), dir);
+  const auto first = run_cli(eval_args + dir.str("a.json"), dir);
   ASSERT_EQ(first.code, 0) << first.err;
-  ASSERT_EQ(run_dign(eval_args + dir.str("b.json"), dir).code, 0);
+  ASSERT_EQ(run_cli(eval_args + dir.str("b.json"), dir).code, 0);
   auto a = nlohmann::json::parse(read_text_file(dir.str("a.json")));
   auto b = nlohmann::json::parse(read_text_file(dir.str("b.json")));
   EXPECT_EQ(a["schema_version"], 1);

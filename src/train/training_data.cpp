@@ -1,0 +1,82 @@
+#include "train/training_data.h"
+
+#include <numeric>
+
+#include "core/error.h"
+#include "data/loader.h"
+#include "models/inference.h"
+
+namespace dign::train {
+namespace {
+
+nlohmann::json per_class_json(const data::ImageSet& set, const std::vector<int64_t>& counts) {
+  if (counts.empty()) return nullptr;
+  nlohmann::json j = nlohmann::json::object();
+  for (size_t c = 0; c < counts.size(); ++c) j[set.class_names[c]] = counts[c];
+  return j;
+}
+
+}  // namespace
+
+TrainingData prepare_training_data(const TrainOptions& o, int threads) {
+  TrainingData p;
+  data::DataOptions d = o.data;
+  d.threads = threads;
+  p.dataset = data::load_dataset(d);
+  p.train =
+      o.train_limit > 0
+          ? data::subset(p.dataset.train,
+                         data::limit_per_class(p.dataset.train, o.train_limit, &p.train_per_class))
+          : p.dataset.train;
+  data::ImageSet test =
+      o.test_limit > 0
+          ? data::subset(p.dataset.test,
+                         data::limit_per_class(p.dataset.test, o.test_limit, &p.test_per_class))
+          : p.dataset.test;
+  if (o.val_split > 0) {
+    auto [rest, held] = data::split_validation(p.train, o.val_split);
+    p.train = std::move(rest);
+    p.selection = std::move(held);
+    p.selection_name = "validation";
+  } else {
+    p.selection = std::move(test);
+    p.selection_name = "test";
+  }
+  DIGN_CHECK(p.train.height == p.train.width || o.data.image_size > 0, "--data ", o.data.path,
+             ": training images are ", p.train.height, "x", p.train.width,
+             "; non-square images need --image-size");
+  p.image_size = o.data.image_size > 0 ? o.data.image_size : p.train.height;
+  return p;
+}
+
+nlohmann::json TrainingData::describe() const {
+  return {{"name", dataset.name},
+          {"format", dataset.format},
+          {"classes", dataset.train.class_names},
+          {"train_images", train.size()},
+          {"train_hash", data::content_hash(train)},
+          {"train_per_class", per_class_json(dataset.train, train_per_class)},
+          {"test_per_class", per_class_json(dataset.test, test_per_class)},
+          {"selection_set", selection_name},
+          {"selection_images", selection.size()},
+          {"selection_hash", data::content_hash(selection)},
+          {"image_size", image_size}};
+}
+
+double selection_accuracy(models::ClassifierImpl& model, const data::ImageSet& set,
+                          int64_t batch_size, const torch::Device& device,
+                          const std::string& precision) {
+  model.eval();
+  std::vector<int64_t> order(static_cast<size_t>(set.size()));
+  std::iota(order.begin(), order.end(), 0);
+  data::BatchLoader loader(set, order, data::LoaderOptions().batch_size(batch_size), nullptr);
+  int64_t correct = 0;
+  while (auto batch = loader.next()) {
+    auto probs = models::predict_probabilities(model, batch->images.to(device), precision);
+    correct += probs.argmax(1).cpu().eq(batch->labels).sum().item<int64_t>();
+  }
+  model.train();
+  return set.size() ? static_cast<double>(correct) / static_cast<double>(set.size()) : 0.0;
+}
+
+}  // namespace dign::train

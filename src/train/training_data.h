@@ -1,0 +1,34 @@
+#pragma once
+// The data a training run uses: its training split (after --train-limit and
+// --val-split) and the set on which the best checkpoint is selected.
+#include <torch/torch.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "models/classifier.h"
+#include "train/train_options.h"
+
+namespace dign::train {
+
+struct TrainingData {
+  data::Dataset dataset;
+  data::ImageSet train, selection;
+  std::string selection_name;  ///< "test" or "validation"
+  std::vector<int64_t> train_per_class, test_per_class;
+  int64_t image_size = 0;
+
+  /// The "data" record of config.json (names, counts, content hashes).
+  nlohmann::json describe() const;
+};
+
+TrainingData prepare_training_data(const TrainOptions& options, int threads);
+
+/// Top-1 accuracy of `model` on `set` in evaluation mode (restores training mode).
+double selection_accuracy(models::ClassifierImpl& model, const data::ImageSet& set,
+                          int64_t batch_size, const torch::Device& device,
+                          const std::string& precision);
+
+}  // namespace dign::train
