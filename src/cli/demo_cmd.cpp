@@ -14,6 +14,7 @@
 #include "core/file_io.h"
 #include "eval/evaluate_run.h"
 #include "eval/report.h"
+#include "train/synthetic_recipe.h"
 #include "train/trainer.h"
 
 namespace dign::cli {
@@ -23,13 +24,7 @@ namespace {
 
 struct DemoOptions {
   std::string out;
-  int64_t epochs = 4;
-  int64_t width = 8;
-  int64_t train_images = 3000;
-  int64_t test_images = 500;
-  /// The synthetic data wants a smaller step than CIFAR's 0.1 at this scale.
-  double lr = 0.01;
-  uint64_t seed = 0;
+  train::SyntheticRecipe recipe;
   int threads = 0;
   std::string device = "auto";
   std::string precision = "auto";
@@ -47,26 +42,14 @@ int run_demo(const DemoOptions& d) {
   std::vector<std::string> names = {"standard", "dign"};
   std::vector<nlohmann::json> reports;
   for (const auto& method : names) {
-    train::TrainOptions o;
-    o.data.path = "synthetic";
-    o.data.synthetic_train = d.train_images;
-    o.data.synthetic_test = d.test_images;
-    o.out = (fs::path(out) / method).string();
-    o.method.method = method;
-    o.width = d.width;
-    o.epochs = d.epochs;
-    o.lr = d.lr;
-    o.batch_size = 64;
-    // The paper's step schedule, compressed: divide by 10 after 75% of the epochs.
-    o.lr_milestones = {std::max<int64_t>(1, d.epochs * 3 / 4)};
-    o.seed = d.seed;
+    train::TrainOptions o = d.recipe.options(method, (fs::path(out) / method).string());
     o.threads = d.threads;
     o.device = d.device;
     o.precision = d.precision;
     std::cout << fmt::format(
                      "== training '{}' on synthetic ({} images, ResNet-18 width {}, {} "
                      "epochs) -> {}\n",
-                     method, d.train_images, d.width, d.epochs, o.out)
+                     method, d.recipe.train_images, d.recipe.width, d.recipe.epochs, o.out)
               << std::flush;
     train::run_training(o, std::cout);
     eval::EvalRunOptions e;
@@ -75,7 +58,7 @@ int run_demo(const DemoOptions& d) {
     e.threads = d.threads;
     e.device = d.device;
     e.precision = d.precision;
-    e.eval.seed = d.seed;
+    e.eval.seed = d.recipe.seed;
     std::cout << fmt::format("== evaluating '{}'\n", method);
     reports.push_back(eval::run_evaluation(e, std::cout));
   }
@@ -96,20 +79,22 @@ void add_demo_command(CLI::App& app, Action& action) {
       "demo", "Train standard and DiGN briefly on built-in synthetic data and compare them");
   auto d = std::make_shared<DemoOptions>();
   cmd->add_option("--out", d->out, "Directory for both runs (default runs/demo-<time>)");
-  cmd->add_option("--epochs", d->epochs, "Epochs per run")
+  cmd->add_option("--epochs", d->recipe.epochs, "Epochs per run")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--width", d->width, "ResNet-18 width")
+  cmd->add_option("--width", d->recipe.width, "ResNet-18 width")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--train-images", d->train_images, "Synthetic training images")
+  cmd->add_option("--train-images", d->recipe.train_images, "Synthetic training images")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--test-images", d->test_images, "Synthetic test images")
+  cmd->add_option("--test-images", d->recipe.test_images, "Synthetic test images")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--lr", d->lr, "Initial learning rate")->capture_default_str();
-  cmd->add_option("--seed", d->seed, "Seed")->capture_default_str();
+  cmd->add_option("--lr", d->recipe.lr, "Initial learning rate")->capture_default_str();
+  cmd->add_option("--warmup-epochs", d->recipe.warmup_epochs, "Linear learning-rate warm-up")
+      ->capture_default_str();
+  cmd->add_option("--seed", d->recipe.seed, "Seed")->capture_default_str();
   add_machine_options(*cmd, d->threads, d->device, d->precision);
   cmd->callback([&action, d] { action = [d] { return run_demo(*d); }; });
 }

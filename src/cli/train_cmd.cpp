@@ -97,6 +97,9 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--lr-gamma", o.lr_gamma, "Learning-rate decay factor")->capture_default_str();
+  cmd->add_option("--warmup-epochs", o.warmup_epochs,
+                  "Linear learning-rate warm-up over N epochs, per step (0 = none, the paper's)")
+      ->capture_default_str();
   cmd->add_option("--momentum", o.momentum, "SGD momentum")->capture_default_str();
   cmd->add_option("--weight-decay", o.weight_decay, "L2 weight decay")->capture_default_str();
   cmd->add_flag("--nesterov,!--no-nesterov", o.nesterov, "Nesterov momentum (default on)");

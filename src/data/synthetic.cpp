@@ -74,6 +74,12 @@ Rgb random_colour(SplitMix64& rng, double lo, double hi) {
           static_cast<float>(rng.uniform(lo, hi))};
 }
 
+float colour_distance(const Rgb& a, const Rgb& b) {
+  float sum = 0;
+  for (int c = 0; c < 3; ++c) sum += (a[c] - b[c]) * (a[c] - b[c]);
+  return std::sqrt(sum);
+}
+
 struct Distractor {
   bool is_line = false;
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // blob centre in (x0, y0)
@@ -94,6 +100,17 @@ struct Scene {
   float noise_sigma = 0;
 };
 
+/// The background gradient at (u, v) in [0,1]^2 (bilinear between the corner colours).
+Rgb background_at(const Scene& scene, float u, float v) {
+  Rgb pixel;
+  for (int c = 0; c < 3; ++c) {
+    const float top = scene.corners[0][c] + u * (scene.corners[1][c] - scene.corners[0][c]);
+    const float bottom = scene.corners[2][c] + u * (scene.corners[3][c] - scene.corners[2][c]);
+    pixel[c] = top + v * (bottom - top);
+  }
+  return pixel;
+}
+
 Scene draw_scene(SplitMix64& rng, int64_t label, int64_t image_size) {
   const auto s = static_cast<double>(image_size);
   Scene scene;
@@ -101,10 +118,10 @@ Scene draw_scene(SplitMix64& rng, int64_t label, int64_t image_size) {
   const Rgb base = random_colour(rng, 0.0, 1.0);
   for (Rgb& corner : scene.corners) {
     for (int c = 0; c < 3; ++c) {
-      corner[c] = std::clamp(base[c] + static_cast<float>(rng.uniform(-0.3, 0.3)), 0.0f, 1.0f);
+      corner[c] = std::clamp(base[c] + static_cast<float>(rng.uniform(-0.15, 0.15)), 0.0f, 1.0f);
     }
   }
-  const int distractors = rng.below(3);  // 0 to 2
+  const int distractors = rng.below(2);  // 0 or 1
   for (int k = 0; k < distractors; ++k) {
     Distractor d;
     d.is_line = rng.uniform() < 0.5;
@@ -125,7 +142,7 @@ Scene draw_scene(SplitMix64& rng, int64_t label, int64_t image_size) {
 
   scene.shape = static_cast<int>(label / kNumTextures);
   const int texture = static_cast<int>(label % kNumTextures);
-  scene.radius = static_cast<float>(rng.uniform(0.22, 0.33) * s);
+  scene.radius = static_cast<float>(rng.uniform(0.26, 0.36) * s);
   // Mild cropping at the border is allowed, as in natural photos.
   const double margin = 0.8 * scene.radius;
   scene.cx = static_cast<float>(rng.uniform(margin, s - margin));
@@ -140,10 +157,22 @@ Scene draw_scene(SplitMix64& rng, int64_t label, int64_t image_size) {
 
   // Texture contrast (peak to peak): sometimes low, so clean accuracy stays below 100%.
   scene.contrast =
-      static_cast<float>(rng.uniform() < 0.15 ? rng.uniform(0.04, 0.10) : rng.uniform(0.10, 0.30));
+      static_cast<float>(rng.uniform() < 0.15 ? rng.uniform(0.08, 0.20) : rng.uniform(0.20, 0.50));
   // Shape colour kept where the stripes cannot saturate.
   const double half = 0.5 * scene.contrast + 0.02;
-  scene.colour = random_colour(rng, half, 1.0 - half);
+  // The shape stands out from the background (RGB distance >= 0.35): its outline
+  // is the coarse, noise-robust half of the label, as object outlines are in photos.
+  const Rgb centre_bg = background_at(scene, 0.5f, 0.5f);
+  for (int attempt = 0; attempt < 32; ++attempt) {
+    scene.colour = random_colour(rng, half, 1.0 - half);
+    if (colour_distance(scene.colour, centre_bg) >= 0.35f) break;
+    if (attempt == 31) {  // rare: take the far side of each channel
+      for (int c = 0; c < 3; ++c) {
+        scene.colour[c] =
+            centre_bg[c] < 0.5f ? static_cast<float>(1.0 - half) : static_cast<float>(half);
+      }
+    }
+  }
   // Stripes stay in the image frame (they do not rotate with the shape), so the
   // two textures remain horizontal vs vertical, each within +-15 degrees.
   const double angle = (texture == 0 ? 0.0 : 0.5 * kPi) + rng.uniform(-1.0, 1.0) * kPi / 12.0;
@@ -231,12 +260,7 @@ void render(const Scene& scene, SplitMix64& rng, int64_t image_size, uint8_t* ou
     for (int64_t col = 0; col < image_size; ++col) {
       const float px = static_cast<float>(col) + 0.5f;
       const float u = static_cast<float>(col) * inv;
-      Rgb pixel;
-      for (int c = 0; c < 3; ++c) {
-        const float top = scene.corners[0][c] + u * (scene.corners[1][c] - scene.corners[0][c]);
-        const float bottom = scene.corners[2][c] + u * (scene.corners[3][c] - scene.corners[2][c]);
-        pixel[c] = top + v * (bottom - top);
-      }
+      Rgb pixel = background_at(scene, u, v);
       for (const Distractor& d : scene.distractors) {
         float weight = 0.0f;
         if (d.is_line) {  // antialiased by pixel coverage

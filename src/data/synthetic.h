@@ -8,10 +8,12 @@
 // texture only a pixel or two wide, as part of natural images' class evidence
 // lives in fine texture and edges, so additive Gaussian noise (sigma 0.1-0.3)
 // hurts a normally trained classifier much more than a noise-robust one.
-// Nuisances: shape position, scale and rotation; shape and background colours
-// drawn independently; a smooth colour gradient background with blurred blobs
-// and thin lines; texture contrast (sometimes low); mild pixel noise. No label
-// noise.
+// Nuisances: shape position, scale and rotation; shape colour drawn
+// independently of the background but at RGB distance >= 0.35 from it (the
+// outline is the coarse, noise-robust half of the label); a smooth colour
+// gradient background with at most one blurred blob or thin line; stripe
+// contrast 0.2-0.5 peak to peak (0.08-0.2 in 15% of images); mild pixel
+// noise. No label noise.
 //
 // Image i of a split is a pure function of (seed, split, i): generation is
 // counter-based, so any thread count and any split size give the same bytes.

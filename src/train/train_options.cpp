@@ -19,6 +19,7 @@ void TrainOptions::validate() const {
              momentum);
   DIGN_CHECK(!nesterov || momentum > 0, "--nesterov needs a positive --momentum");
   DIGN_CHECK(weight_decay >= 0, "--weight-decay: expected a value >= 0, got ", weight_decay);
+  DIGN_CHECK(warmup_epochs >= 0, "--warmup-epochs: expected a count >= 0, got ", warmup_epochs);
   DIGN_CHECK(lr_gamma > 0, "--lr-gamma: expected a positive factor, got ", lr_gamma);
   for (size_t i = 0; i < lr_milestones.size(); ++i) {
     DIGN_CHECK(lr_milestones[i] >= 1, "--lr-milestones: expected positive epochs, got ",
@@ -43,10 +44,16 @@ void TrainOptions::validate() const {
   DIGN_CHECK(data.image_size >= 0, "--image-size: expected a size >= 0, got ", data.image_size);
 }
 
-double learning_rate_at(const TrainOptions& o, int64_t epoch) {
+double learning_rate_at(const TrainOptions& o, int64_t epoch, int64_t batch,
+                        int64_t batches_per_epoch) {
   double lr = o.lr;
   for (int64_t m : o.lr_milestones) {
     if (epoch >= m) lr *= o.lr_gamma;
+  }
+  if (epoch < o.warmup_epochs) {
+    const int64_t warmup_steps = o.warmup_epochs * batches_per_epoch;
+    lr *= static_cast<double>(epoch * batches_per_epoch + batch + 1) /
+          static_cast<double>(warmup_steps);
   }
   return lr;
 }
@@ -71,6 +78,7 @@ nlohmann::json to_json(const TrainOptions& o) {
           {"weight_decay", o.weight_decay},
           {"lr_milestones", o.lr_milestones},
           {"lr_gamma", o.lr_gamma},
+          {"warmup_epochs", o.warmup_epochs},
           {"augment", o.augment.to_list()},
           {"seed", o.seed},
           {"train_limit", o.train_limit},
@@ -106,6 +114,7 @@ TrainOptions train_options_from_json(const nlohmann::json& j) {
   o.weight_decay = j.at("weight_decay").get<double>();
   o.lr_milestones = j.at("lr_milestones").get<std::vector<int64_t>>();
   o.lr_gamma = j.at("lr_gamma").get<double>();
+  o.warmup_epochs = j.value("warmup_epochs", o.warmup_epochs);
   o.augment = data::parse_augment_list(j.at("augment").get<std::string>(), "config.json augment");
   o.seed = j.at("seed").get<uint64_t>();
   o.train_limit = j.at("train_limit").get<int64_t>();

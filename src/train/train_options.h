@@ -34,6 +34,8 @@ struct TrainOptions {
   double weight_decay = 5e-4;
   std::vector<int64_t> lr_milestones = {50, 100};
   double lr_gamma = 0.1;
+  /// Linear learning-rate warm-up over the first N epochs, per step (0 = none, the paper's).
+  int64_t warmup_epochs = 0;
   /// Default: crop, flip, jitter 0.25, rotate 2 degrees (paper).
   data::AugmentOptions augment;
   uint64_t seed = 0;
@@ -68,7 +70,9 @@ nlohmann::json to_json(const TrainOptions& options);
 /// Options may come from an older config.json: fields added later take their defaults.
 TrainOptions train_options_from_json(const nlohmann::json& j);
 
-/// Learning rate in `epoch` (0-based): lr * gamma^(milestones <= epoch).
-double learning_rate_at(const TrainOptions& options, int64_t epoch);
+/// Learning rate in `epoch` (0-based): lr * gamma^(milestones <= epoch); during the
+/// warm-up epochs scaled by (steps done + 1) / (warm-up steps), given the batches per epoch.
+double learning_rate_at(const TrainOptions& options, int64_t epoch, int64_t batch = 0,
+                        int64_t batches_per_epoch = 1);
 
 }  // namespace dign::train

@@ -380,8 +380,7 @@ TrainSummary Session::train() {
   };
   model_->train();
   while (state_.epoch < o_.epochs) {
-    const double lr = learning_rate_at(o_, state_.epoch);
-    for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
+    double lr = learning_rate_at(o_, state_.epoch);  // from the position: nothing to restore
     const auto order = sampler.order(state_.epoch);
     const uint64_t hash = order_hash(order);
     DIGN_CHECK(state_.batch == 0 || state_.order_hash == 0 || state_.order_hash == hash, o_.out,
@@ -411,6 +410,8 @@ TrainSummary Session::train() {
       }
       const auto host = loader.next();
       if (!host) break;
+      lr = learning_rate_at(o_, state_.epoch, state_.batch, loader.num_batches());
+      for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
       train_step(*host, loader.num_batches());
       kill_point("step");  // reliability tests: a crash between two steps
       if (fault_fires("sigint")) std::raise(SIGINT);

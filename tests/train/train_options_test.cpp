@@ -17,6 +17,22 @@ TEST(TrainOptions, LearningRateStepsAfterCompletedEpochsLikeMultiStepLR) {
   EXPECT_NEAR(learning_rate_at(o, 14), 0.001, 1e-15);
 }
 
+TEST(TrainOptions, WarmUpRisesLinearlyPerStepThenFollowsTheSchedule) {
+  TrainOptions o;
+  o.lr = 0.1;
+  o.lr_milestones = {3};
+  o.warmup_epochs = 2;
+  // 4 batches per epoch: 8 warm-up steps reaching lr at the 8th.
+  EXPECT_DOUBLE_EQ(learning_rate_at(o, 0, 0, 4), 0.1 / 8);
+  EXPECT_DOUBLE_EQ(learning_rate_at(o, 0, 3, 4), 0.1 * 4 / 8);
+  EXPECT_DOUBLE_EQ(learning_rate_at(o, 1, 0, 4), 0.1 * 5 / 8);
+  EXPECT_DOUBLE_EQ(learning_rate_at(o, 1, 3, 4), 0.1);
+  EXPECT_DOUBLE_EQ(learning_rate_at(o, 2, 0, 4), 0.1);
+  EXPECT_NEAR(learning_rate_at(o, 3, 0, 4), 0.01, 1e-15);
+  o.warmup_epochs = 0;
+  EXPECT_DOUBLE_EQ(learning_rate_at(o, 0, 0, 4), 0.1);
+}
+
 TEST(TrainOptions, DefaultsAreThePapers) {
   TrainOptions o;
   EXPECT_EQ(o.method.method, "dign");
@@ -30,6 +46,7 @@ TEST(TrainOptions, DefaultsAreThePapers) {
   EXPECT_TRUE(o.nesterov);
   EXPECT_EQ(o.weight_decay, 5e-4);
   EXPECT_EQ(o.augment.to_list(), "crop,flip,jitter,rotate");
+  EXPECT_EQ(o.warmup_epochs, 0);
 }
 
 TEST(TrainOptions, JsonRoundTrips) {
@@ -39,6 +56,9 @@ TEST(TrainOptions, JsonRoundTrips) {
   o.lr_milestones = {7, 11};
   o.augment = data::parse_augment_list("crop,flip");
   o.seed = 17;
+  o.warmup_epochs = 2;
+  o.checkpoint_every = 100;
+  o.on_nonfinite = "skip";
   EXPECT_EQ(to_json(train_options_from_json(to_json(o))), to_json(o));
 }
 
