@@ -8,6 +8,8 @@ packages=(
   libtorch-dev libgloo-dev libopenblas0-pthread
   libopencv-dev libcli11-dev nlohmann-json3-dev libfmt-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # Fuzz targets and sanitizer builds (clang only recommends its fuzzer runtime):
+  clang libclang-rt-14-dev llvm
 )
 
 missing=()

@@ -52,33 +52,39 @@ std::vector<std::string> list_entries(const fs::path& dir, bool directories) {
   return names;
 }
 
-// Reads `path` and decodes it to 8-bit BGR, refusing oversized headers first.
-cv::Mat decode_file(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_file(path);
+}  // namespace
+
+cv::Mat decode_image_bytes(const uint8_t* bytes, size_t size, const std::string& source) {
   int width = 0;
   int height = 0;
-  DIGN_CHECK(read_image_header(bytes.data(), bytes.size(), width, height), path,
+  DIGN_CHECK(read_image_header(bytes, size, width, height), source,
              ": not a readable PNG or JPEG image (no valid header)");
-  DIGN_CHECK(image_size_allowed(width, height), path, ": header claims ", width, "x", height,
+  DIGN_CHECK(image_size_allowed(width, height), source, ": header claims ", width, "x", height,
              " pixels; refusing images over ", kMaxImageSide, " pixels on a side or ",
              kMaxImagePixels, " pixels in total");
-  DIGN_CHECK(bytes.size() <= static_cast<size_t>(std::numeric_limits<int>::max()), path,
-             ": file too large (", bytes.size(), " bytes)");
-  const cv::Mat encoded(1, static_cast<int>(bytes.size()), CV_8UC1,
-                        const_cast<uint8_t*>(bytes.data()));
+  DIGN_CHECK(size <= static_cast<size_t>(std::numeric_limits<int>::max()), source,
+             ": file too large (", size, " bytes)");
+  const cv::Mat encoded(1, static_cast<int>(size), CV_8UC1, const_cast<uint8_t*>(bytes));
   cv::Mat image;
   try {
     // IMREAD_COLOR: gray -> 3 channels, alpha dropped, 16-bit -> 8-bit.
     image = cv::imdecode(encoded, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
   } catch (const cv::Exception& e) {
-    throw Error(detail::concat(path, ": cannot decode image (", e.what(), ")"));
+    throw Error(detail::concat(source, ": cannot decode image (", e.what(), ")"));
   }
-  DIGN_CHECK(!image.empty() && image.type() == CV_8UC3, path,
+  DIGN_CHECK(!image.empty() && image.type() == CV_8UC3, source,
              ": cannot decode image (corrupt or unsupported)");
   // The limit above only holds if the decoder used the header we checked.
-  DIGN_CHECK(image.cols == width && image.rows == height, path, ": decoded ", image.cols, "x",
+  DIGN_CHECK(image.cols == width && image.rows == height, source, ": decoded ", image.cols, "x",
              image.rows, " pixels but the header claims ", width, "x", height);
   return image;
+}
+
+namespace {
+
+cv::Mat decode_file(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_file(path);
+  return decode_image_bytes(bytes.data(), bytes.size(), path);
 }
 
 // torchvision's Resize(side) + CenterCrop(side): shorter side to `side`

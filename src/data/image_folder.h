@@ -12,6 +12,8 @@
 // '.' (.ipynb_checkpoints, macOS "._x.jpg"), are ignored. Grayscale becomes
 // RGB, alpha is dropped, EXIF orientation is ignored (as PIL does).
 #include <cstdint>
+#include <opencv2/core.hpp>
+
 #include <string>
 #include <vector>
 
@@ -36,6 +38,12 @@ bool looks_like_image_folder(const std::string& dir);
 
 /// Reads dir/train and dir/test (or dir/val); name and format "imagefolder".
 Dataset read_image_folder(const std::string& dir, const ImageFolderOptions& options = {});
+
+/// Decodes one PNG or JPEG from memory to 8-bit BGR (OpenCV's order), refusing a header
+/// that claims more than kMaxImageSide / kMaxImagePixels BEFORE decoding (OpenCV is
+/// not fuzzed or instrumented; a 60000x60000 header must not allocate gigabytes).
+/// dign::Error naming `source` for anything else than a decodable image.
+cv::Mat decode_image_bytes(const uint8_t* bytes, size_t size, const std::string& source);
 
 /// True for .jpg, .jpeg and .png in any letter case.
 bool has_image_extension(const std::string& file_name);

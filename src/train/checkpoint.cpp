@@ -1,7 +1,5 @@
 #include "train/checkpoint.h"
 
-#include <xxhash.h>
-
 #include <cstring>
 #include <sstream>
 
@@ -12,23 +10,6 @@
 namespace dign::train {
 namespace {
 
-constexpr char kMagic[8] = {'D', 'I', 'G', 'N', 'C', 'K', 'P', 'T'};
-
-template <typename T>
-void put(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
-}
-
-template <typename T>
-T get(const std::vector<uint8_t>& bytes, size_t& pos, const std::string& path) {
-  DIGN_CHECK(pos + sizeof(T) <= bytes.size(), path, ": checkpoint is truncated (", bytes.size(),
-             " bytes)");
-  T value;
-  std::memcpy(&value, bytes.data() + pos, sizeof(T));
-  pos += sizeof(T);
-  return value;
-}
-
 nlohmann::json tensor_shapes(torch::nn::Module& model) {
   nlohmann::json shapes = nlohmann::json::object();
   for (const auto& p : model.named_parameters()) shapes[p.key()] = p.value().sizes().vec();
@@ -36,43 +17,9 @@ nlohmann::json tensor_shapes(torch::nn::Module& model) {
   return shapes;
 }
 
-struct Parsed {
-  nlohmann::json meta;
-  std::string payload;
-};
-
-Parsed parse(const std::string& path) {
+CheckpointContainer parse(const std::string& path) {
   const auto bytes = read_file(path);
-  DIGN_CHECK(bytes.size() >= sizeof(kMagic) && std::memcmp(bytes.data(), kMagic, 8) == 0, path,
-             ": not a dign checkpoint (bad magic)");
-  size_t pos = sizeof(kMagic);
-  const auto version = get<uint32_t>(bytes, pos, path);
-  DIGN_CHECK(version == kCheckpointFormatVersion, path, ": checkpoint format version ", version,
-             ", but this dign reads version ", kCheckpointFormatVersion);
-  DIGN_CHECK(bytes.size() >= pos + 8 + 8, path, ": checkpoint is truncated");
-  const uint64_t stored = [&] {
-    uint64_t v;
-    std::memcpy(&v, bytes.data() + bytes.size() - 8, 8);
-    return v;
-  }();
-  const uint64_t actual = XXH3_64bits(bytes.data(), bytes.size() - 8);
-  DIGN_CHECK(stored == actual, path,
-             ": checkpoint checksum mismatch (the file is truncated or damaged)");
-  const auto meta_len = get<uint64_t>(bytes, pos, path);
-  DIGN_CHECK(meta_len <= bytes.size() - pos, path, ": checkpoint is truncated (meta)");
-  Parsed parsed;
-  try {
-    parsed.meta = nlohmann::json::parse(bytes.begin() + static_cast<long>(pos),
-                                        bytes.begin() + static_cast<long>(pos + meta_len));
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(detail::concat(path, ": checkpoint meta is not valid JSON (", e.what(), ")"));
-  }
-  pos += meta_len;
-  const auto payload_len = get<uint64_t>(bytes, pos, path);
-  DIGN_CHECK(payload_len == bytes.size() - pos - 8, path, ": checkpoint payload length ",
-             payload_len, " disagrees with the file size");
-  parsed.payload.assign(reinterpret_cast<const char*>(bytes.data() + pos), payload_len);
-  return parsed;
+  return decode_checkpoint(bytes.data(), bytes.size(), path);
 }
 
 }  // namespace
@@ -112,15 +59,7 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model,
   }
   std::ostringstream payload;
   archive.save_to(payload);
-  const std::string meta_text = meta.dump();
-  const std::string payload_text = payload.str();
-  std::string file(kMagic, sizeof(kMagic));
-  put<uint32_t>(file, kCheckpointFormatVersion);
-  put<uint64_t>(file, meta_text.size());
-  file += meta_text;
-  put<uint64_t>(file, payload_text.size());
-  file += payload_text;
-  put<uint64_t>(file, XXH3_64bits(file.data(), file.size()));
+  const std::string file = encode_checkpoint(meta, payload.str());
   write_file_atomic(path, file);
 }
 
@@ -130,7 +69,7 @@ nlohmann::json read_checkpoint_meta(const std::string& path) {
 
 nlohmann::json load_checkpoint(const std::string& path, torch::nn::Module& model,
                                torch::optim::Optimizer* optimizer) {
-  Parsed parsed = parse(path);
+  CheckpointContainer parsed = parse(path);
   const auto expected = tensor_shapes(model);
   const auto& stored = parsed.meta.at("tensors");
   for (const auto& [name, shape] : expected.items()) {

@@ -12,10 +12,10 @@
 #include <string>
 
 #include "models/classifier.h"
+#include "train/checkpoint_format.h"
 
 namespace dign::train {
 
-constexpr uint32_t kCheckpointFormatVersion = 1;
 
 /// Writes model (and optimizer, if given) with `meta` (must hold "arch" and
 /// "model_options"); the tensor names and shapes are added to meta.

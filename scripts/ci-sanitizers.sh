@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The reliability checks CI runs besides the unit tests, both on the
+# LibTorch-free code only (see CMakeLists.txt):
+#  1. its unit tests built with AddressSanitizer + UndefinedBehaviorSanitizer;
+#  2. the libFuzzer targets, each for a fixed seed and a fixed number of runs
+#     from a generated seed corpus, so that the verdict never depends on luck.
+# bench/fuzz.sh runs the same targets for as long as asked, with fresh seeds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs="${JOBS:-2}"
+
+cmake -S . -B build-asan -G Ninja -DDIGN_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-asan --target dign_base_tests -j "$jobs"
+ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DDIGN_FUZZ=ON -DDIGN_BUILD_TESTS=OFF \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-fuzz -j "$jobs"
+corpus=build-fuzz/corpus
+rm -rf "$corpus"
+build-fuzz/fuzz/make_corpus "$corpus"
+# Runs chosen for about 10-30 s each on a 2-core CI machine.
+for spec in cifar_binary:300000 image:600000 checkpoint:300000; do
+  target=${spec%%:*}
+  runs=${spec##*:}
+  echo "fuzz: $target, $runs runs, seed 1"
+  build-fuzz/fuzz/${target}_fuzz -runs="$runs" -seed=1 -print_final_stats=1 "$corpus/$target" \
+    2>&1 | grep -E "^stat::(number_of_executed_units|average_exec_per_sec)|^Done|ERROR|==[0-9]+=="
+  test "${PIPESTATUS[0]}" -eq 0
+done
+echo "ci-sanitizers: all passed"
