@@ -1,0 +1,190 @@
+#include "corrupt/blur.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <array>
+#include <cmath>
+#include <cstring>
+
+#include "core/error.h"
+#include "corrupt/blur_detail.h"
+#include "corrupt/common.h"
+#include "corrupt/filters.h"
+
+namespace dign::corrupt {
+namespace {
+
+// Severity tables of make_cifar_c.py (32 px) and make_tinyimagenet_c.py (64 px).
+constexpr std::array<double, 5> kGaussianSigmaCifar = {0.4, 0.6, 0.7, 0.8, 1.0};
+constexpr std::array<double, 5> kGaussianSigmaTiny = {0.5, 0.75, 1.0, 1.25, 1.5};
+
+struct GlassParams {
+  double sigma;
+  int max_delta;
+  int iterations;
+};
+constexpr std::array<GlassParams, 5> kGlassCifar = {
+    {{0.05, 1, 1}, {0.25, 1, 1}, {0.4, 1, 1}, {0.25, 1, 2}, {0.4, 1, 2}}};
+constexpr std::array<GlassParams, 5> kGlassTiny = {
+    {{0.1, 1, 1}, {0.5, 1, 1}, {0.6, 1, 2}, {0.7, 2, 1}, {0.9, 2, 2}}};
+
+struct DefocusParams {
+  double radius;
+  double alias_sigma;
+};
+constexpr std::array<DefocusParams, 5> kDefocusCifar = {
+    {{0.3, 0.4}, {0.4, 0.5}, {0.5, 0.6}, {1, 0.2}, {1.5, 0.1}}};
+constexpr std::array<DefocusParams, 5> kDefocusTiny = {
+    {{0.5, 0.6}, {1, 0.1}, {1.5, 0.1}, {2.5, 0.01}, {3, 0.1}}};
+
+struct MotionParams {  // ImageMagick radius and sigma
+  double radius;
+  double sigma;
+};
+constexpr std::array<MotionParams, 5> kMotionCifar = {{{6, 1}, {6, 1.5}, {6, 2}, {8, 2}, {9, 2.5}}};
+constexpr std::array<MotionParams, 5> kMotionTiny = {
+    {{10, 1}, {10, 1.5}, {10, 2}, {10, 2.5}, {12, 3}}};
+
+// The same in both scripts: np.arange(1, end, 0.01).
+constexpr std::array<double, 5> kZoomEnd = {1.06, 1.11, 1.16, 1.21, 1.26};
+
+template <typename T>
+const T& pick(const std::array<T, 5>& cifar, const std::array<T, 5>& tiny, int severity,
+              const Context& context) {
+  return at_severity(context.table == Table::kCifar ? cifar : tiny, severity);
+}
+
+// x / 255. with a true division, as numpy: OpenCV's convertTo scales by 1/255 instead, and
+// (k * (1/255)) * 255 truncates to k - 1 for k = 33, 37, ..., which glass_blur's identity
+// blurs (sigma 0.05, 0.1) would expose.
+cv::Mat unit_exact(const cv::Mat& u8) {
+  DIGN_CHECK(u8.type() == CV_8UC3, "blur: expected a uint8 HxWx3 image, got type ", u8.type());
+  cv::Mat out(u8.size(), CV_64FC(u8.channels()));
+  const cv::Mat in = u8.isContinuous() ? u8 : u8.clone();
+  const uint8_t* src = in.ptr<uint8_t>();
+  double* dst = out.ptr<double>();
+  const size_t n = in.total() * static_cast<size_t>(in.channels());
+  for (size_t i = 0; i < n; ++i) dst[i] = src[i] / 255.0;
+  return out;
+}
+
+}  // namespace
+
+namespace detail {
+
+cv::Mat defocus_disk(double radius) {
+  // np.arange(-8, 8 + 1) or np.arange(-radius, radius + 1).
+  const double first = radius <= 8 ? -8.0 : -radius;
+  const int n = radius <= 8 ? 17 : static_cast<int>(std::ceil(2.0 * radius + 1.0));
+  cv::Mat disk(n, n, CV_32FC1);
+  float count = 0.0f;
+  for (int y = 0; y < n; ++y) {
+    for (int x = 0; x < n; ++x) {
+      const double X = first + x, Y = first + y;
+      const bool inside = X * X + Y * Y <= radius * radius;
+      disk.at<float>(y, x) = inside ? 1.0f : 0.0f;
+      count += disk.at<float>(y, x);
+    }
+  }
+  for (auto it = disk.begin<float>(); it != disk.end<float>(); ++it) *it /= count;  // float32
+  return disk;
+}
+
+cv::Mat defocus_kernel(double radius, double alias_sigma) {
+  const int k = radius <= 8 ? 3 : 5;
+  cv::Mat kernel;
+  cv::GaussianBlur(defocus_disk(radius), kernel, cv::Size(k, k), alias_sigma);
+  return kernel;
+}
+
+std::vector<double> zoom_factors(double end) {
+  // numpy: length ceil((stop - start) / step); values start + i * (start + step - start).
+  const auto n = static_cast<size_t>(std::ceil((end - 1.0) / 0.01));
+  const double delta = (1.0 + 0.01) - 1.0;
+  std::vector<double> factors(n);
+  for (size_t i = 0; i < n; ++i) factors[i] = 1.0 + static_cast<double>(i) * delta;
+  return factors;
+}
+
+void glass_shuffle(cv::Mat& image_u8, int max_delta, Rng& rng) {
+  DIGN_CHECK(image_u8.depth() == CV_8U && image_u8.isContinuous() && max_delta >= 1,
+             "glass_shuffle: expected a continuous uint8 image and max_delta >= 1, got ",
+             max_delta);
+  const int d = max_delta;
+  const size_t pixel = image_u8.elemSize();
+  uint8_t* data = image_u8.ptr<uint8_t>();
+  const size_t stride = static_cast<size_t>(image_u8.cols) * pixel;
+  for (int h = image_u8.rows - d; h > d; --h) {
+    for (int w = image_u8.cols - d; w > d; --w) {
+      // randint(-d, d, size=(2,)) gives dx first, then dy.
+      const auto dx = static_cast<int>(rng.integer(-d, d));
+      const auto dy = static_cast<int>(rng.integer(-d, d));
+      // The original's tuple "swap" of two numpy views only copies the partner into (h, w).
+      std::memcpy(data + static_cast<size_t>(h) * stride + static_cast<size_t>(w) * pixel,
+                  data + static_cast<size_t>(h + dy) * stride + static_cast<size_t>(w + dx) * pixel,
+                  pixel);
+    }
+  }
+}
+
+}  // namespace detail
+
+cv::Mat gaussian_blur(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
+  const double sigma = pick(kGaussianSigmaCifar, kGaussianSigmaTiny, severity, context);
+  return from_unit_truncate(skimage_gaussian(unit_exact(rgb), sigma));
+}
+
+cv::Mat glass_blur(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
+  const GlassParams& p = pick(kGlassCifar, kGlassTiny, severity, context);
+  // The shuffle runs on np.uint8(gaussian(x) * 255): truncated, not rounded.
+  cv::Mat shuffled = from_255_truncate(skimage_gaussian(unit_exact(rgb), p.sigma) * 255.0);
+  for (int i = 0; i < p.iterations; ++i) detail::glass_shuffle(shuffled, p.max_delta, rng);
+  return from_unit_truncate(skimage_gaussian(unit_exact(shuffled), p.sigma));
+}
+
+cv::Mat defocus_blur(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
+  const DefocusParams& p = pick(kDefocusCifar, kDefocusTiny, severity, context);
+  cv::Mat out;
+  // Per channel correlation on float64 with the float32 kernel, default border REFLECT_101.
+  cv::filter2D(unit_exact(rgb), out, -1, detail::defocus_kernel(p.radius, p.alias_sigma),
+               cv::Point(-1, -1), 0.0, cv::BORDER_REFLECT_101);
+  return from_unit_truncate(out);
+}
+
+cv::Mat motion_blur(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
+  const MotionParams& p = pick(kMotionCifar, kMotionTiny, severity, context);
+  DIGN_CHECK(rgb.type() == CV_8UC3, "motion_blur: expected a uint8 HxWx3 image, got type ",
+             rgb.type());
+  return imagemagick_motion_blur(rgb, p.radius, p.sigma, rng.uniform(-45.0, 45.0));
+}
+
+cv::Mat zoom_blur(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
+  (void)context;  // one table for both sizes
+  const std::vector<double> factors = detail::zoom_factors(at_severity(kZoomEnd, severity));
+  // The original works in float32: x = (x / 255.).astype(float32), out accumulates float32
+  // zooms (scipy interpolates in double, stores float32), then (x + out) / (n + 1).
+  cv::Mat x32;
+  unit_exact(rgb).convertTo(x32, CV_32F);
+  cv::Mat x64;
+  x32.convertTo(x64, CV_64F);
+  cv::Mat sum = cv::Mat::zeros(x32.size(), x32.type());
+  cv::Mat zoomed32;
+  for (double z : factors) {
+    clipped_zoom(x64, z).convertTo(zoomed32, CV_32F);
+    sum += zoomed32;
+  }
+  const auto denominator = static_cast<float>(factors.size() + 1);
+  cv::Mat out(rgb.size(), CV_8UC3);
+  const float* xs = x32.ptr<float>();
+  const float* ss = sum.ptr<float>();
+  uint8_t* o = out.ptr<uint8_t>();
+  const size_t n = x32.total() * 3;
+  for (size_t i = 0; i < n; ++i) {
+    float y = (xs[i] + ss[i]) / denominator;
+    y = y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y);
+    o[i] = static_cast<uint8_t>(y * 255.0f);  // float32 times 255, then truncation
+  }
+  return out;
+}
+
+}  // namespace dign::corrupt

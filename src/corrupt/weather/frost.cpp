@@ -1,0 +1,77 @@
+// frost (corruptions.md 2.11): one of five frost overlays, resized, randomly cropped to the
+// image and blended in the 0..255 domain: y = clip(a x + b frost, 0, 255).
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <utility>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.h"
+#include "corrupt/common.h"
+#include "corrupt/weather/frost_texture.h"
+#include "corrupt/weather/weather.h"
+
+namespace dign::corrupt {
+namespace {
+
+// (image weight a, frost weight b): make_cifar_c.py / make_tinyimagenet_c.py.
+using FrostParams = std::pair<double, double>;
+constexpr std::array<FrostParams, 5> kCifar = {
+    {{1, 0.2}, {1, 0.3}, {0.9, 0.4}, {0.85, 0.4}, {0.75, 0.45}}};
+constexpr std::array<FrostParams, 5> kTiny = {
+    {{1, 0.3}, {0.9, 0.4}, {0.8, 0.45}, {0.75, 0.5}, {0.7, 0.55}}};
+
+// The original crops 32 or 64 px from overlays at least 63 px tall. Larger images (which it
+// did not handle) get the overlay enlarged until a crop with at least one offset fits.
+cv::Mat cover(const cv::Mat& overlay, cv::Size image) {
+  if (overlay.rows > image.height && overlay.cols > image.width) return overlay;
+  const double factor =
+      std::max((image.height + 1.0) / overlay.rows, (image.width + 1.0) / overlay.cols);
+  cv::Mat larger;
+  cv::resize(
+      overlay, larger,
+      cv::Size(std::max(image.width + 1, static_cast<int>(std::ceil(overlay.cols * factor))),
+               std::max(image.height + 1, static_cast<int>(std::ceil(overlay.rows * factor)))),
+      0, 0, cv::INTER_LINEAR);
+  return larger;
+}
+
+}  // namespace
+
+cv::Mat frost(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
+  const auto [a, b] = at_severity(context.table == Table::kTiny ? kTiny : kCifar, severity);
+  DIGN_CHECK(rgb.type() == CV_8UC3, "frost: expected a uint8 HxWx3 image");
+  const int index = static_cast<int>(rng.integer(0, 5));  // randint(5): frost6 never drawn
+  cv::Mat overlay;
+  if (context.frost_images != nullptr && !context.frost_images->empty()) {
+    const auto& photos = *context.frost_images;
+    DIGN_CHECK(photos.size() == 5, "frost: expected the 5 photographs frost1..frost5, got ",
+               photos.size());
+    const cv::Mat& photo = photos[static_cast<size_t>(index)];
+    DIGN_CHECK(photo.type() == CV_8UC3, "frost: photograph ", index + 1,
+               " is not a uint8 RGB image");
+    const double scale = frost_scale(context.table);
+    cv::resize(photo, overlay, cv::Size(), scale, scale, cv::INTER_LINEAR);
+  } else {
+    overlay = procedural_frost(index, context.table, rng);
+  }
+  overlay = cover(overlay, rgb.size());
+  // randint(0, H_f - S), randint(0, W_f - S): the upper bounds are exclusive, as numpy's.
+  const int top = static_cast<int>(rng.integer(0, overlay.rows - rgb.rows));
+  const int left = static_cast<int>(rng.integer(0, overlay.cols - rgb.cols));
+  const cv::Mat crop = overlay(cv::Rect(left, top, rgb.cols, rgb.rows));
+
+  cv::Mat blended(rgb.size(), CV_64FC3);
+  for (int r = 0; r < rgb.rows; ++r) {
+    const auto* x = rgb.ptr<cv::Vec3b>(r);
+    const auto* f = crop.ptr<cv::Vec3b>(r);
+    auto* o = blended.ptr<cv::Vec3d>(r);
+    for (int c = 0; c < rgb.cols; ++c) {
+      for (int k = 0; k < 3; ++k) o[c][k] = a * x[c][k] + b * f[c][k];
+    }
+  }
+  return from_255_truncate(blended);  // clip to 0..255, truncating uint8 cast
+}
+
+}  // namespace dign::corrupt
