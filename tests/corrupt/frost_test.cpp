@@ -275,7 +275,8 @@ TEST(WeatherFrostProcedural, DocumentedStatisticsAreThePhotographs) {
 }
 
 TEST(WeatherFrostProcedural, CropAndBlendAsWithPhotographs) {
-  // Without photographs: index, texture, then the same randint crops and the same blend.
+  // Without photographs: index, then the same randint crops of one of five fixed procedural
+  // overlays and the same blend.
   for (int i = 0; i < 2; ++i) {
     const int s = kSide[i];
     for (int severity = 1; severity <= 5; ++severity) {
@@ -284,7 +285,8 @@ TEST(WeatherFrostProcedural, CropAndBlendAsWithPhotographs) {
       Rng rng(static_cast<uint64_t>(severity)), replay(static_cast<uint64_t>(severity));
       const cv::Mat out = frost(image, severity, rng, Context{kTables[i]});
       const int index = static_cast<int>(replay.integer(0, 5));
-      const cv::Mat texture = procedural_frost(index, kTables[i], replay);
+      Rng fixed(procedural_overlay_seed(index, kTables[i]));
+      const cv::Mat texture = procedural_frost(index, kTables[i], fixed);
       const int top = static_cast<int>(replay.integer(0, texture.rows - s));
       const int left = static_cast<int>(replay.integer(0, texture.cols - s));
       for (int r = 0; r < s; ++r) {

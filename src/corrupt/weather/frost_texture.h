@@ -27,4 +27,8 @@ double frost_scale(Table table);
 /// Deterministic in `rng`.
 cv::Mat procedural_frost(int index, Table table, Rng& rng);
 
+/// The seed of the fixed procedural overlay `index` that frost uses for `table` (the same for
+/// every image and run, like the original's photographs).
+uint64_t procedural_overlay_seed(int index, Table table);
+
 }  // namespace dign::corrupt
