@@ -10,15 +10,17 @@ seconds="${1:-300}"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DDIGN_FUZZ=ON -DDIGN_BUILD_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz -j 2
-corpus=build-fuzz/corpus
-[ -d "$corpus" ] || build-fuzz/fuzz/make_corpus "$corpus"
+corpus=build-fuzz/corpus  # grows across runs
+seeds=build-fuzz/seeds    # regenerated every run
+rm -rf "$seeds"
+build-fuzz/fuzz/make_corpus "$seeds"
 printf "%-14s %10s %10s %8s %8s\n" target seconds executions exec/s cov
-for target in cifar_binary image checkpoint; do
-  mkdir -p "build-fuzz/crashes/$target"
+for target in cifar_binary image npy checkpoint; do
+  mkdir -p "build-fuzz/crashes/$target" "$corpus/$target"
   log=$(build-fuzz/fuzz/${target}_fuzz -max_total_time="$seconds" -print_final_stats=1 \
-    -artifact_prefix="build-fuzz/crashes/$target/" "$corpus/$target" 2>&1) || {
+    -artifact_prefix="build-fuzz/crashes/$target/" "$corpus/$target" "$seeds/$target" 2>&1) || {
     echo "$log" | tail -30
-    echo "fuzz: $target found a crash (see build-fuzz/crashes/$target/)"
+    echo "fuzz: $target failed (a crash is saved in build-fuzz/crashes/$target/)"
     exit 1
   }
   runs=$(echo "$log" | sed -n 's/^stat::number_of_executed_units: *//p')

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "data/npy.h"
 #include "train/checkpoint_format.h"
 #include "train/train_state.h"
 
@@ -59,5 +60,10 @@ int main(int argc, char** argv) {
   const nlohmann::json meta = {{"arch", "resnet18"}, {"epoch", 1}, {"state", to_json(state)}};
   write(dir / "checkpoint" / "a.ckpt", dign::train::encode_checkpoint(meta, "payload bytes"));
   write(dir / "checkpoint" / "meta.json", meta.dump());
+  // .npy: CIFAR-10-C-like images and labels.
+  write(dir / "npy" / "images.npy", dign::data::encode_npy(dign::data::NpyArray::u1(
+                                        {2, 4, 4, 3}, std::vector<uint8_t>(96, 7))));
+  write(dir / "npy" / "labels.npy",
+        dign::data::encode_npy(dign::data::NpyArray::u1({3}, {0, 9, 4})));
   return 0;
 }
