@@ -31,6 +31,7 @@
 #include "train/checkpoint.h"
 #include "train/run_files.h"
 #include "train/run_lock.h"
+#include "train/session.h"
 #include "train/train_state.h"
 #include "train/training_data.h"
 
@@ -61,216 +62,9 @@ std::string signal_name(int sig) {
   return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : fmt::format("signal {}", sig);
 }
 
-/// Everything one training process holds; the loop below drives it.
-class Session {
- public:
-  Session(TrainOptions options, std::ostream& out) : o_(std::move(options)), out_(out) {}
+}  // namespace
 
-  /// A fresh run: builds the model and writes config.json. Validates all input first.
-  void start() {
-    o_.validate();
-    DIGN_CHECK(!fs::exists(files().config()), "--out ", o_.out,
-               ": already holds a run (config.json); continue it with --resume ", o_.out,
-               " or choose a fresh directory");
-    resolve_machine(o_.precision);
-    data_ = prepare_training_data(o_, threads_);
-    const auto [mean, std] = data::channel_statistics(data_.train);
-    models::ModelOptions model_options;
-    model_options.num_classes(data_.dataset.train.num_classes())
-        .width(o_.width)
-        .mean(mean)
-        .std(std);
-    model_json_ = model_meta(o_.arch, model_options);
-    build_model();
-    lock_ = std::make_unique<RunLock>(o_.out);
-    DIGN_CHECK(!fs::exists(files().config()), "--out ", o_.out, ": already holds a run");
-    config_ = {
-        {"options", to_json(o_)},
-        {"resolved", {{"device", device_name_}, {"precision", precision_}, {"threads", threads_}}},
-        {"data", data_.describe()},
-        {"model", model_json_},
-        {"inference",
-         {{"ensemble", o_.method.default_ensemble()},
-          {"ensemble_sigma", o_.method.ensemble_sigma()}}},
-        {"selection_note",
-         data_.selection_name == "test"
-             ? "best checkpoint selected on the TEST set, as the paper does; this flatters test "
-               "figures. Use --val-split N for an unbiased selection."
-             : "best checkpoint selected on a validation split held out of the training set"},
-        {"provenance",
-         {{"dign_version", version()},
-          {"git_commit", git_commit()},
-          {"libtorch_version", TORCH_VERSION},
-          {"cpu", cpu_features().model_name}}}};
-    write_file_atomic(files().config(), config_.dump(2) + "\n");
-  }
-
-  /// Continues the run in o_.out. Returns false when there is nothing left to do.
-  bool resume(const nlohmann::json& config) {
-    config_ = config;
-    lock_ = std::make_unique<RunLock>(o_.out);
-    const std::string saved_precision = config_.at("resolved").at("precision").get<std::string>();
-    // The precision the run started with, so that it continues the same computation.
-    resolve_machine(o_.precision == "auto" ? saved_precision : o_.precision);
-    model_json_ = config_.at("model");
-    const bool have_state = load_newest_checkpoint_meta();
-    if (have_state && state_.epoch >= o_.epochs) return false;
-    data_ = prepare_training_data(o_, threads_);
-    const auto& recorded = config_.at("data");
-    for (const auto& [key, set] :
-         {std::pair<const char*, const data::ImageSet*>{"train_hash", &data_.train},
-          {"selection_hash", &data_.selection}}) {
-      const std::string now = data::content_hash(*set);
-      DIGN_CHECK(now == recorded.at(key).get<std::string>(), "--data ", o_.data.path,
-                 ": the data differ from the run's (", key, " ", now, ", config.json has ",
-                 recorded.at(key).get<std::string>(), ")");
-    }
-    build_model();
-    if (have_state) {
-      load_checkpoint(newest_checkpoint_, *model_, optimizer_.get());
-      out_ << fmt::format("resuming {} from {} (epoch {}, batch {}, step {})\n", o_.out,
-                          newest_checkpoint_, state_.epoch + 1, state_.batch, state_.step);
-    } else {
-      out_ << fmt::format("{}: no checkpoint yet; starting the run over\n", o_.out);
-    }
-    saved_position_ = {state_.step, state_.epoch, state_.batch};
-    const int64_t saved_epochs = config_["options"]["epochs"].get<int64_t>();
-    if (o_.epochs != saved_epochs) {
-      config_["options"]["epochs"] = o_.epochs;
-      write_file_atomic(files().config(), config_.dump(2) + "\n");
-    }
-    files().remove_stale_temporaries();
-    write_log();
-    return true;
-  }
-
-  TrainSummary train();
-
-  TrainSummary finished_summary() const {
-    TrainSummary s = summary();
-    s.already_finished = true;
-    return s;
-  }
-
- private:
-  RunFiles files() const { return RunFiles(o_.out); }
-
-  void resolve_machine(const std::string& precision) {
-    threads_ = set_threads(o_.threads);
-    device_name_ = resolve_device(o_.device);
-    precision_ = resolve_precision(precision, device_name_);
-    device_ = torch::Device(device_name_);
-  }
-
-  void build_model() {
-    torch::manual_seed(derive_seed(o_.seed, {purpose_tag("init")}));  // the only global-RNG use
-    model_ = model_from_meta(model_json_);
-    model_->to(device_);
-    objective_ = objectives::make_objective(o_.method);
-    optimizer_ = std::make_unique<torch::optim::SGD>(model_->parameters(),
-                                                     torch::optim::SGDOptions(o_.lr)
-                                                         .momentum(o_.momentum)
-                                                         .nesterov(o_.nesterov)
-                                                         .weight_decay(o_.weight_decay));
-  }
-
-  /// Reads the state of the newest readable checkpoint; false when the run has none.
-  bool load_newest_checkpoint_meta() {
-    const auto candidates = files().checkpoints_newest_first();
-    std::string failures;
-    for (const auto& path : candidates) {
-      try {
-        const nlohmann::json meta = read_checkpoint_meta(path);
-        if (meta.contains("state")) {
-          state_ = train_state_from_json(meta.at("state"), path);
-        } else {  // dign 0.1: epoch-end checkpoints, the log kept beside them
-          state_ = TrainState{};
-          state_.epoch = meta.at("epoch").get<int64_t>();
-          state_.step = meta.at("step").get<int64_t>();
-          state_.best_accuracy = meta.at("best_accuracy").get<double>();
-          state_.best_epoch = meta.at("best_epoch").get<int64_t>();
-          std::istringstream lines(read_text_file(files().log()));
-          for (std::string line; std::getline(lines, line) &&
-                                 static_cast<int64_t>(state_.log.size()) < state_.epoch;) {
-            state_.log.push_back(nlohmann::json::parse(line));
-          }
-          DIGN_CHECK(static_cast<int64_t>(state_.log.size()) == state_.epoch, files().log(),
-                     ": fewer lines than the checkpoint's ", state_.epoch, " epochs");
-        }
-        newest_checkpoint_ = path;
-        return true;
-      } catch (const std::exception& e) {
-        out_ << "warning: skipping checkpoint " << path << ": " << e.what() << "\n";
-        failures += std::string(failures.empty() ? "" : "; ") + e.what();
-      }
-    }
-    DIGN_CHECK(candidates.empty(), o_.out, ": no readable checkpoint (", failures, ")");
-    return false;
-  }
-
-  void write_log() const {
-    std::string text;
-    for (const auto& line : state_.log) text += line.dump() + "\n";
-    write_file_atomic(files().log(), text);
-  }
-
-  nlohmann::json checkpoint_meta() const {
-    nlohmann::json meta = model_json_;
-    meta["epoch"] = state_.epoch;
-    meta["batch"] = state_.batch;
-    meta["step"] = state_.step;
-    meta["best_accuracy"] = state_.best_accuracy;
-    meta["best_epoch"] = state_.best_epoch;
-    meta["inference"] = config_.at("inference");
-    return meta;
-  }
-
-  void save() {
-    const std::tuple<int64_t, int64_t, int64_t> position{state_.step, state_.epoch, state_.batch};
-    if (position == saved_position_) return;
-    nlohmann::json meta = checkpoint_meta();
-    meta["state"] = to_json(state_);
-    const std::string path = files().checkpoint(state_.step);
-    std::filesystem::create_directories(files().checkpoint_dir());
-    save_checkpoint(path, *model_, optimizer_.get(), meta);
-    files().prune_checkpoints(o_.keep_last);
-    newest_checkpoint_ = path;
-    saved_position_ = position;
-  }
-
-  void train_step(const data::HostBatch& host, int64_t num_batches);
-  void end_epoch(double lr);
-
-  TrainSummary summary() const {
-    TrainSummary s;
-    s.best_accuracy = state_.best_accuracy;
-    s.best_epoch = state_.best_epoch;
-    s.selection_set = config_.at("data").at("selection_set").get<std::string>();
-    s.last_accuracy =
-        state_.log.empty() ? 0.0 : state_.log.back().value(s.selection_set + "_accuracy", 0.0);
-    s.epochs = state_.epoch;
-    s.seconds = state_.seconds;
-    s.images_per_second =
-        state_.seconds > 0 ? static_cast<double>(state_.images_seen) / state_.seconds : 0.0;
-    s.checkpoint = newest_checkpoint_;
-    return s;
-  }
-
-  TrainOptions o_;
-  std::ostream& out_;
-  std::unique_ptr<RunLock> lock_;
-  int threads_ = 1;
-  std::string device_name_, precision_;
-  torch::Device device_{torch::kCPU};
-  TrainingData data_;
-  nlohmann::json model_json_, config_;
-  models::Classifier model_{nullptr};
-  std::unique_ptr<objectives::Objective> objective_;
-  std::unique_ptr<torch::optim::SGD> optimizer_;
-  TrainState state_;
-  std::tuple<int64_t, int64_t, int64_t> saved_position_{-1, -1, -1};
-  std::string newest_checkpoint_;
-};
+namespace internal {
 
 void Session::train_step(const data::HostBatch& host, int64_t num_batches) {
   objectives::Batch batch{host.images.to(device_), host.labels.to(device_)};
@@ -448,6 +242,10 @@ TrainSummary Session::train() {
   return s;
 }
 
+}  // namespace internal
+
+namespace {
+
 nlohmann::json read_config(const std::string& dir) {
   const std::string path = RunFiles(dir).config();
   DIGN_CHECK(fs::exists(path), "--resume ", dir, ": no run to resume (", path, " is missing)");
@@ -461,7 +259,7 @@ nlohmann::json read_config(const std::string& dir) {
 }  // namespace
 
 TrainSummary run_training(const TrainOptions& options, std::ostream& out) {
-  Session session(options, out);
+  internal::Session session(options, out);
   session.start();
   return session.train();
 }
@@ -511,7 +309,7 @@ TrainSummary resume_training(const std::string& dir, const TrainOptions& request
   check_resume_options(saved_options(dir), requested);
   TrainOptions o = requested;
   o.out = dir;
-  Session session(o, out);
+  internal::Session session(o, out);
   if (!session.resume(config)) return session.finished_summary();
   return session.train();
 }
