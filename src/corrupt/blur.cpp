@@ -48,26 +48,6 @@ constexpr std::array<MotionParams, 5> kMotionTiny = {
 // The same in both scripts: np.arange(1, end, 0.01).
 constexpr std::array<double, 5> kZoomEnd = {1.06, 1.11, 1.16, 1.21, 1.26};
 
-template <typename T>
-const T& pick(const std::array<T, 5>& cifar, const std::array<T, 5>& tiny, int severity,
-              const Context& context) {
-  return at_severity(context.table == Table::kCifar ? cifar : tiny, severity);
-}
-
-// x / 255. with a true division, as numpy: OpenCV's convertTo scales by 1/255 instead, and
-// (k * (1/255)) * 255 truncates to k - 1 for k = 33, 37, ..., which glass_blur's identity
-// blurs (sigma 0.05, 0.1) would expose.
-cv::Mat unit_exact(const cv::Mat& u8) {
-  DIGN_CHECK(u8.type() == CV_8UC3, "blur: expected a uint8 HxWx3 image, got type ", u8.type());
-  cv::Mat out(u8.size(), CV_64FC(u8.channels()));
-  const cv::Mat in = u8.isContinuous() ? u8 : u8.clone();
-  const uint8_t* src = in.ptr<uint8_t>();
-  double* dst = out.ptr<double>();
-  const size_t n = in.total() * static_cast<size_t>(in.channels());
-  for (size_t i = 0; i < n; ++i) dst[i] = src[i] / 255.0;
-  return out;
-}
-
 }  // namespace
 
 namespace detail {
@@ -131,22 +111,22 @@ void glass_shuffle(cv::Mat& image_u8, int max_delta, Rng& rng) {
 
 cv::Mat gaussian_blur(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
   const double sigma = pick(kGaussianSigmaCifar, kGaussianSigmaTiny, severity, context);
-  return from_unit_truncate(skimage_gaussian(unit_exact(rgb), sigma));
+  return from_unit_truncate(skimage_gaussian(to_unit(rgb), sigma));
 }
 
 cv::Mat glass_blur(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
   const GlassParams& p = pick(kGlassCifar, kGlassTiny, severity, context);
   // The shuffle runs on np.uint8(gaussian(x) * 255): truncated, not rounded.
-  cv::Mat shuffled = from_255_truncate(skimage_gaussian(unit_exact(rgb), p.sigma) * 255.0);
+  cv::Mat shuffled = from_255_truncate(skimage_gaussian(to_unit(rgb), p.sigma) * 255.0);
   for (int i = 0; i < p.iterations; ++i) detail::glass_shuffle(shuffled, p.max_delta, rng);
-  return from_unit_truncate(skimage_gaussian(unit_exact(shuffled), p.sigma));
+  return from_unit_truncate(skimage_gaussian(to_unit(shuffled), p.sigma));
 }
 
 cv::Mat defocus_blur(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
   const DefocusParams& p = pick(kDefocusCifar, kDefocusTiny, severity, context);
   cv::Mat out;
   // Per channel correlation on float64 with the float32 kernel, default border REFLECT_101.
-  cv::filter2D(unit_exact(rgb), out, -1, detail::defocus_kernel(p.radius, p.alias_sigma),
+  cv::filter2D(to_unit(rgb), out, -1, detail::defocus_kernel(p.radius, p.alias_sigma),
                cv::Point(-1, -1), 0.0, cv::BORDER_REFLECT_101);
   return from_unit_truncate(out);
 }
@@ -164,7 +144,7 @@ cv::Mat zoom_blur(const cv::Mat& rgb, int severity, Rng&, const Context& context
   // The original works in float32: x = (x / 255.).astype(float32), out accumulates float32
   // zooms (scipy interpolates in double, stores float32), then (x + out) / (n + 1).
   cv::Mat x32;
-  unit_exact(rgb).convertTo(x32, CV_32F);
+  to_unit(rgb).convertTo(x32, CV_32F);
   cv::Mat x64;
   x32.convertTo(x64, CV_64F);
   cv::Mat sum = cv::Mat::zeros(x32.size(), x32.type());

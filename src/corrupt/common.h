@@ -6,6 +6,8 @@
 
 #include <array>
 
+#include "corrupt/corruption.h"
+
 namespace dign::corrupt {
 
 /// CV_8UC3 -> CV_64FC3 in [0,1].
@@ -18,6 +20,13 @@ cv::Mat from_255_truncate(const cv::Mat& values);
 /// The severity's entry of a 5-entry parameter table; dign::Error unless 1 <= severity <= 5.
 template <typename T>
 const T& at_severity(const std::array<T, 5>& table, int severity);
+
+/// The severity's entry of the table the context selects (CIFAR 32 px or Tiny-ImageNet 64 px).
+template <typename T>
+const T& pick(const std::array<T, 5>& cifar, const std::array<T, 5>& tiny, int severity,
+              const Context& context) {
+  return at_severity(context.table == Table::kTiny ? tiny : cifar, severity);
+}
 
 }  // namespace dign::corrupt
 

@@ -36,12 +36,6 @@ constexpr std::array<Saturation, 5> kSaturateCifar = {
 constexpr std::array<Saturation, 5> kSaturateTiny = {
     {{0.3, 0}, {0.1, 0}, {2, 0}, {5, 0.1}, {30, 0.2}}};
 
-template <typename T>
-const T& pick(const std::array<T, 5>& cifar, const std::array<T, 5>& tiny, int severity,
-              const Context& context) {
-  return at_severity(context.table == Table::kTiny ? tiny : cifar, severity);
-}
-
 // ---- pixelate: Pillow's resize(filter=BOX) on uint8, bit for bit -------------------------
 
 // Pillow's 8-bit resampler: weights in fixed point with 22 fraction bits (Resample.c).

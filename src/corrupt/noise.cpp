@@ -20,11 +20,6 @@ constexpr std::array<double, 5> kImpulseTiny = {0.01, 0.02, 0.05, 0.08, 0.14};
 constexpr std::array<double, 5> kSpeckleCifar = {0.06, 0.10, 0.12, 0.16, 0.20};
 constexpr std::array<double, 5> kSpeckleTiny = {0.15, 0.20, 0.25, 0.30, 0.35};
 
-double param(const std::array<double, 5>& cifar, const std::array<double, 5>& tiny, int severity,
-             const Context& context) {
-  return at_severity(context.table == Table::kTiny ? tiny : cifar, severity);
-}
-
 // Applies f(x, rng) to every element of x = rgb / 255 (float64), then clip01 * 255, truncated.
 template <typename F>
 cv::Mat per_element(const cv::Mat& rgb, Rng& rng, F f) {
@@ -40,13 +35,13 @@ cv::Mat per_element(const cv::Mat& rgb, Rng& rng, F f) {
 
 cv::Mat gaussian_noise(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
   // y = clip01(x + N(0, c)).
-  const double c = param(kGaussianCifar, kGaussianTiny, severity, context);
+  const double c = pick(kGaussianCifar, kGaussianTiny, severity, context);
   return per_element(rgb, rng, [c](double x, Rng& r) { return x + r.normal(0.0, c); });
 }
 
 cv::Mat shot_noise(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
   // y = clip01(Poisson(c x) / c): photon counts at scale c.
-  const double c = param(kShotCifar, kShotTiny, severity, context);
+  const double c = pick(kShotCifar, kShotTiny, severity, context);
   return per_element(rgb, rng,
                      [c](double x, Rng& r) { return static_cast<double>(r.poisson(x * c)) / c; });
 }
@@ -54,7 +49,7 @@ cv::Mat shot_noise(const cv::Mat& rgb, int severity, Rng& rng, const Context& co
 cv::Mat impulse_noise(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
   // skimage random_noise(mode='s&p', amount=c, salt_vs_pepper=0.5): each element is hit
   // with probability c, then becomes 1 or 0 with probability 1/2 each (coloured noise).
-  const double c = param(kImpulseCifar, kImpulseTiny, severity, context);
+  const double c = pick(kImpulseCifar, kImpulseTiny, severity, context);
   return per_element(rgb, rng, [c](double x, Rng& r) {
     if (r.uniform() >= c) return x;
     return r.uniform() < 0.5 ? 1.0 : 0.0;
@@ -63,7 +58,7 @@ cv::Mat impulse_noise(const cv::Mat& rgb, int severity, Rng& rng, const Context&
 
 cv::Mat speckle_noise(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
   // y = clip01(x + x N(0, c)): multiplicative noise, none on black.
-  const double c = param(kSpeckleCifar, kSpeckleTiny, severity, context);
+  const double c = pick(kSpeckleCifar, kSpeckleTiny, severity, context);
   return per_element(rgb, rng, [c](double x, Rng& r) { return x + x * r.normal(0.0, c); });
 }
 

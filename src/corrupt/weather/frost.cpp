@@ -63,7 +63,7 @@ uint64_t procedural_overlay_seed(int index, Table table) {
 }
 
 cv::Mat frost(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
-  const auto [a, b] = at_severity(context.table == Table::kTiny ? kTiny : kCifar, severity);
+  const auto [a, b] = pick(kCifar, kTiny, severity, context);
   DIGN_CHECK(rgb.type() == CV_8UC3, "frost: expected a uint8 HxWx3 image");
   const int index = static_cast<int>(rng.integer(0, 5));  // randint(5): frost6 never drawn
   cv::Mat overlay;

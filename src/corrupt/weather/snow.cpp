@@ -51,7 +51,7 @@ cv::Mat flake_layer(int rows, int cols, const SnowParams& p, Rng& rng) {
 }  // namespace
 
 cv::Mat snow(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
-  const SnowParams& p = at_severity(context.table == Table::kTiny ? kTiny : kCifar, severity);
+  const SnowParams& p = pick(kCifar, kTiny, severity, context);
   DIGN_CHECK(rgb.type() == CV_8UC3, "snow: expected a uint8 HxWx3 image");
   const cv::Mat layer = flake_layer(rgb.rows, rgb.cols, p, rng);
   // Angle in [-135, -45] degrees: ImageMagick samples upward, so streaks trail downward.

@@ -138,7 +138,7 @@ uint8_t spatter_quantize(double liquid) {
 }
 
 cv::Mat spatter(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
-  const SpatterParams& p = at_severity(context.table == Table::kTiny ? kTiny : kCifar, severity);
+  const SpatterParams& p = pick(kCifar, kTiny, severity, context);
   DIGN_CHECK(rgb.type() == CV_8UC3, "spatter: expected a uint8 HxWx3 image");
   cv::Mat noise(rgb.rows, rgb.cols, CV_64FC1);
   for (auto it = noise.begin<double>(); it != noise.end<double>(); ++it) {
