@@ -24,8 +24,15 @@ for spec in cifar_binary:300000 image:600000 npy:600000 checkpoint:300000; do
   target=${spec%%:*}
   runs=${spec##*:}
   echo "fuzz: $target, $runs runs, seed 1"
-  build-fuzz/fuzz/${target}_fuzz -runs="$runs" -seed=1 -print_final_stats=1 "$corpus/$target" \
-    2>&1 | grep -E "^stat::(number_of_executed_units|average_exec_per_sec)|^Done|ERROR|==[0-9]+=="
-  test "${PIPESTATUS[0]}" -eq 0
+  log="build-fuzz/$target.log"
+  # Crashes are saved under build-fuzz/crashes/; the log's tail shows the sanitizer report.
+  mkdir -p build-fuzz/crashes
+  if ! build-fuzz/fuzz/${target}_fuzz -runs="$runs" -seed=1 -print_final_stats=1 \
+      -artifact_prefix=build-fuzz/crashes/${target}- "$corpus/$target" >"$log" 2>&1; then
+    grep -vE "^#|Uses:|NEW_FUNC" "$log" | tail -40
+    echo "ci-sanitizers: $target failed (input saved in build-fuzz/crashes/)"
+    exit 1
+  fi
+  grep -E "^stat::(number_of_executed_units|average_exec_per_sec)|^Done" "$log"
 done
 echo "ci-sanitizers: all passed"
