@@ -7,7 +7,6 @@
 namespace dign {
 
 bool fault_fires(const char* point);
-inline void kill_point(const char* point);
 
 namespace detail {
 [[noreturn]] void kill_self();

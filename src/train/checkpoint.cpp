@@ -1,6 +1,5 @@
 #include "train/checkpoint.h"
 
-#include <cstring>
 #include <sstream>
 
 #include "core/error.h"

@@ -16,7 +16,6 @@
 
 namespace dign::train {
 
-
 /// Writes model (and optimizer, if given) with `meta` (must hold "arch" and
 /// "model_options"); the tensor names and shapes are added to meta.
 void save_checkpoint(const std::string& path, torch::nn::Module& model,

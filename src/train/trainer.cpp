@@ -147,7 +147,7 @@ void Session::end_epoch(double lr) {
   kill_point("epoch-end");  // reliability tests: the checkpoint is written, the log not yet
   write_log();
   if (o_.progress) {
-    if (o_.progress && isatty(STDERR_FILENO)) std::cerr << "\r" << std::string(78, ' ') << "\r";
+    if (isatty(STDERR_FILENO)) std::cerr << "\r" << std::string(78, ' ') << "\r";
     out_ << fmt::format(
                 "epoch {:>3}/{}  lr {:.4g}  loss {:.4f}  train acc {:.4f}  {} acc {:.4f}{}  "
                 "{:.0f} img/s\n",
