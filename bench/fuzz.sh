@@ -15,7 +15,7 @@ seeds=build-fuzz/seeds    # regenerated every run
 rm -rf "$seeds"
 build-fuzz/fuzz/make_corpus "$seeds"
 printf "%-14s %10s %10s %8s %8s\n" target seconds executions exec/s cov
-for target in cifar_binary image npy checkpoint; do
+for target in cifar_binary image npy checkpoint config; do
   mkdir -p "build-fuzz/crashes/$target" "$corpus/$target"
   log=$(build-fuzz/fuzz/${target}_fuzz -max_total_time="$seconds" -print_final_stats=1 \
     -artifact_prefix="build-fuzz/crashes/$target/" "$corpus/$target" "$seeds/$target" 2>&1) || {

@@ -1,5 +1,5 @@
 // libFuzzer target: checkpoint containers (magic, version, lengths, checksum,
-// meta JSON) and the training state inside their meta. The checksum makes
+// meta JSON) and the training state and model record inside their meta. The checksum makes
 // random bytes fail early, so the target also re-seals the input as a valid
 // container to reach the JSON and state parsing behind it.
 #include <cstddef>
@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "train/checkpoint_format.h"
+#include "train/model_meta.h"
 #include "train/train_state.h"
 
 namespace {
@@ -16,6 +17,9 @@ void parse(const uint8_t* data, size_t size) {
     const auto container = dign::train::decode_checkpoint(data, size, "fuzz.ckpt");
     if (container.meta.contains("state")) {
       dign::train::train_state_from_json(container.meta["state"], "fuzz.ckpt");
+    }
+    if (container.meta.contains("model_options")) {
+      dign::train::parse_model_meta(container.meta, "fuzz.ckpt");
     }
   } catch (const dign::Error&) {
   }

@@ -10,6 +10,7 @@
 
 #include "data/npy.h"
 #include "train/checkpoint_format.h"
+#include "train/train_options.h"
 #include "train/train_state.h"
 
 namespace fs = std::filesystem;
@@ -57,9 +58,30 @@ int main(int argc, char** argv) {
   state.epoch = 1;
   state.batch = 3;
   state.log = {nlohmann::json{{"epoch", 1}, {"test_accuracy", 0.5}}};
-  const nlohmann::json meta = {{"arch", "resnet18"}, {"epoch", 1}, {"state", to_json(state)}};
+  const nlohmann::json model = {
+      {"arch", "resnet18"},
+      {"model_options",
+       {{"num_classes", 10}, {"width", 16}, {"mean", {0.49, 0.48, 0.45}}, {"std", {0.25, 0.24, 0.26}}}}};
+  nlohmann::json meta = model;
+  meta["epoch"] = 1;
+  meta["state"] = to_json(state);
   write(dir / "checkpoint" / "a.ckpt", dign::train::encode_checkpoint(meta, "payload bytes"));
   write(dir / "checkpoint" / "meta.json", meta.dump());
+  // config.json: the defaults, and an RSE run on a real-looking CIFAR-10 path.
+  dign::train::TrainOptions options;
+  options.out = "runs/a";
+  nlohmann::json config = {{"options", to_json(options)},
+                           {"model", model},
+                           {"resolved", {{"device", "cpu"}, {"precision", "fp32"}, {"threads", 2}}},
+                           {"data", {{"train_hash", "xxh3:0"}, {"selection_hash", "xxh3:1"}}},
+                           {"inference", {{"ensemble", 1}, {"ensemble_sigma", 0.0}}}};
+  write(dir / "config" / "default.json", config.dump(2));
+  options.method.method = "rse";
+  options.data.path = "../shared/datasets/cifar10-jpeg";
+  options.lr_milestones = {7, 11};
+  config["options"] = to_json(options);
+  config["inference"] = {{"ensemble", 10}, {"ensemble_sigma", 0.1}};
+  write(dir / "config" / "rse.json", config.dump());
   // .npy: CIFAR-10-C-like images and labels.
   write(dir / "npy" / "images.npy", dign::data::encode_npy(dign::data::NpyArray::u1(
                                         {2, 4, 4, 3}, std::vector<uint8_t>(96, 7))));

@@ -20,7 +20,7 @@ corpus=build-fuzz/corpus
 rm -rf "$corpus"
 build-fuzz/fuzz/make_corpus "$corpus"
 # Runs chosen for about 10-30 s each on a 2-core CI machine.
-for spec in cifar_binary:300000 image:600000 npy:600000 checkpoint:300000; do
+for spec in cifar_binary:300000 image:600000 npy:600000 checkpoint:300000 config:300000; do
   target=${spec%%:*}
   runs=${spec##*:}
   echo "fuzz: $target, $runs runs, seed 1"

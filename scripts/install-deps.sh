@@ -7,7 +7,12 @@ packages=(
   build-essential cmake ninja-build git pkg-config
   libtorch-dev libgloo-dev libopenblas0-pthread
   libopencv-dev libcli11-dev nlohmann-json3-dev libfmt-dev libxxhash-dev
+  libcairo2-dev  # figures: reliability diagrams (PNG/SVG)
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The corruption oracle test (tests/corrupt/oracle): the original generator's Python libraries;
+  # Wand's ImageMagick 6 in its Q16 (not HDRI) build, whose rounding the motion blur port follows.
+  python3-numpy python3-scipy python3-skimage python3-opencv python3-pil python3-wand
+  libmagickwand-6.q16-6
   # Fuzz targets and sanitizer builds (clang only recommends its fuzzer runtime):
   clang libclang-rt-14-dev llvm
 )

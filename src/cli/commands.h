@@ -16,6 +16,7 @@ using Action = std::function<int()>;
 void add_train_command(CLI::App& app, Action& action, const std::optional<std::string>& resume);
 void add_eval_command(CLI::App& app, Action& action);
 void add_demo_command(CLI::App& app, Action& action);
+void add_corrupt_command(CLI::App& app, Action& action);
 
 /// Runs the CLI on argv; returns the process exit code. Errors are one line on stderr.
 int run(int argc, char** argv);

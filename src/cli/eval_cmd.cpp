@@ -9,7 +9,8 @@ namespace dign::cli {
 
 void add_eval_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand(
-      "eval", "Evaluate a trained run: accuracy and calibration, clean and under Gaussian noise");
+      "eval", "Evaluate a trained run: accuracy and calibration, clean, under Gaussian noise and on "
+      "corrupted data (CIFAR-10-C)");
   auto o = std::make_shared<eval::EvalRunOptions>();
   cmd->add_option("--model", o->model_dir, "Run directory written by 'dign train'")->required();
   cmd->add_option("--checkpoint", o->checkpoint, "best|last|PATH")->capture_default_str();
@@ -30,6 +31,19 @@ void add_eval_command(CLI::App& app, Action& action) {
   cmd->add_option("--batch-size", o->eval.batch_size, "Images per forward pass")
       ->capture_default_str();
   cmd->add_option("--seed", o->eval.seed, "Seed of the evaluation noise")->capture_default_str();
+  cmd->add_option("--corrupted", o->corrupted,
+                  "Corrupted test set: a CIFAR-10-C style directory (<corruption>.npy, "
+                  "labels.npy), or 'generate' to corrupt the test split in memory");
+  add_corruption_options(*cmd, o->generate);
+  cmd->add_option("--noise-set", o->corruption.noise_set,
+                  "Corruptions counted as noise for mCA-N and the -N calibration figures "
+                  "(gaussian_noise is always left out of them, as in the paper)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--baseline", o->baseline,
+                  "Another model's eval.json on the same corruptions: adds mCE and relative mCE");
+  cmd->add_option("--reliability-diagram", o->reliability_diagram,
+                  "Write a reliability diagram (clean and corrupted): FILE.png or FILE.svg");
   add_machine_options(*cmd, o->threads, o->device, o->precision);
   cmd->callback([&action, o] {
     action = [o] {

@@ -39,4 +39,24 @@ void add_machine_options(CLI::App& command, int& threads, std::string& device,
       ->capture_default_str();
 }
 
+void add_corruption_options(CLI::App& command, corrupt::GenerateOptions& generate,
+                            const std::string& seed_flag) {
+  command
+      .add_option("--corruptions", generate.corruptions,
+                  "Comma-separated corruption names (default: all of the benchmark: 19 for "
+                  "32x32 images, 15 for 64x64)")
+      ->delimiter(',');
+  command.add_option("--severities", generate.severities, "Comma-separated severities, 1 to 5")
+      ->delimiter(',')
+      ->capture_default_str();
+  command
+      .add_option(seed_flag, generate.seed,
+                  "Seed of the corruptions (each image's randomness derives from it, the "
+                  "corruption, the severity and the image's index)")
+      ->capture_default_str();
+  command.add_option("--frost-dir", generate.frost_dir,
+                     "Directory with the original frost photographs (frost1.png ... frost5.jpg); "
+                     "default: a procedural frost texture");
+}
+
 }  // namespace dign::cli

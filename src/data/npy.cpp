@@ -106,7 +106,7 @@ int64_t NpyArray::integer_at(int64_t i) const {
   throw Error("npy: integer_at on dtype " + dtype);
 }
 
-NpyArray parse_npy(const uint8_t* bytes, size_t size, const std::string& source) {
+NpyHeader parse_npy_header(const uint8_t* bytes, size_t size, const std::string& source) {
   DIGN_CHECK(size >= 10 && std::memcmp(bytes, kMagic, 6) == 0, source,
              ": not a .npy file (bad magic)");
   const int major = bytes[6];
@@ -127,7 +127,8 @@ NpyArray parse_npy(const uint8_t* bytes, size_t size, const std::string& source)
   const std::string header(reinterpret_cast<const char*>(bytes + pos), header_len);
   pos += header_len;
 
-  NpyArray a;
+  NpyHeader a;
+  a.data_offset = pos;
   const std::string descr = dict_value(header, "descr", source);
   DIGN_CHECK(descr.size() == 5 && descr.front() == '\'' && descr.back() == '\'', source,
              ": .npy descr ", descr, " is not a simple type");
@@ -135,7 +136,8 @@ NpyArray parse_npy(const uint8_t* bytes, size_t size, const std::string& source)
   a.dtype = descr.substr(2, 2);
   DIGN_CHECK(item_sizes().count(a.dtype), source, ": .npy element type ", descr,
              " is not supported");
-  DIGN_CHECK(order == '<' || order == '|' || (order == '=' && a.item_size() == 1), source,
+  const int item_size = item_sizes().at(a.dtype);
+  DIGN_CHECK(order == '<' || order == '|' || (order == '=' && item_size == 1), source,
              ": .npy data is big-endian (", descr, "); only little-endian is supported");
   DIGN_CHECK(dict_value(header, "fortran_order", source) == "False", source,
              ": .npy data in Fortran order is not supported");
@@ -145,7 +147,7 @@ NpyArray parse_npy(const uint8_t* bytes, size_t size, const std::string& source)
   a.shape = parse_shape(shape_text, source);
   // Size of the data, refusing overflow before comparing with the bytes present.
   const size_t available = size - pos;
-  size_t expected = static_cast<size_t>(a.item_size());
+  size_t expected = static_cast<size_t>(item_size);
   for (int64_t d : a.shape) {
     if (d != 0 && expected > available / static_cast<size_t>(d)) {
       throw Error(detail::concat(source, ": .npy shape ", shape_text, " needs more than the ",
@@ -156,7 +158,15 @@ NpyArray parse_npy(const uint8_t* bytes, size_t size, const std::string& source)
   DIGN_CHECK(expected == available, source, ": .npy shape ", shape_text, " needs ", expected,
              " data bytes but the file holds ", available,
              expected > available ? " (truncated)" : "");
-  a.data.assign(bytes + pos, bytes + size);
+  return a;
+}
+
+NpyArray parse_npy(const uint8_t* bytes, size_t size, const std::string& source) {
+  const NpyHeader header = parse_npy_header(bytes, size, source);
+  NpyArray a;
+  a.dtype = header.dtype;
+  a.shape = header.shape;
+  a.data.assign(bytes + header.data_offset, bytes + size);
   return a;
 }
 

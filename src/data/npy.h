@@ -25,6 +25,17 @@ struct NpyArray {
   int64_t integer_at(int64_t i) const;
 };
 
+/// What a .npy header says, checked against the file size.
+struct NpyHeader {
+  std::string dtype;  ///< as NpyArray::dtype
+  std::vector<int64_t> shape;
+  size_t data_offset = 0;  ///< where the C-order data begin
+};
+
+/// Parses and validates the header of a whole .npy file of `size` bytes (only the header
+/// bytes are read, so `bytes` may be a memory map): the same checks as parse_npy.
+NpyHeader parse_npy_header(const uint8_t* bytes, size_t size, const std::string& source);
+
 /// Parses a whole .npy file held in memory. Refuses Fortran order, big-endian data, object
 /// arrays, shapes whose size overflows, and data shorter or longer than the shape says.
 NpyArray parse_npy(const uint8_t* bytes, size_t size, const std::string& source);

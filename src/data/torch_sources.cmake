@@ -1,1 +1,1 @@
-target_sources(dign_lib PRIVATE ${CMAKE_CURRENT_LIST_DIR}/transforms.cpp ${CMAKE_CURRENT_LIST_DIR}/loader.cpp)
+target_sources(dign_lib PRIVATE ${CMAKE_CURRENT_LIST_DIR}/loader.cpp)

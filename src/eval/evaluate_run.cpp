@@ -11,8 +11,12 @@
 #include "core/file_io.h"
 #include "core/threads.h"
 #include "core/version.h"
+#include "data/cifar_c.h"
+#include "eval/corruption_report.h"
 #include "eval/report.h"
+#include "metrics/reliability_diagram.h"
 #include "train/checkpoint.h"
+#include "train/run_config.h"
 #include "train/run_files.h"
 
 namespace dign::eval {
@@ -32,17 +36,28 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
   DIGN_CHECK(o.test_limit >= 0, "--test-limit: expected a count >= 0, got ", o.test_limit);
   DIGN_CHECK(o.ensemble >= 0, "--ensemble: expected a count >= 0, got ", o.ensemble);
   o.eval.validate();
+  // Every option that can be wrong is checked before the model or the data are loaded.
+  std::unique_ptr<data::CorruptedSet> set;
+  if (!o.corrupted.empty() && o.corrupted != "generate") set = data::open_cifar_c(o.corrupted);
+  if (o.corrupted == "generate") corrupt::resolved(o.generate, corrupt::Table::kCifar);
+  if (!o.reliability_diagram.empty()) metrics::figure_format_for_path(o.reliability_diagram);
+  DIGN_CHECK(o.baseline.empty() || !o.corrupted.empty(),
+             "--baseline needs --corrupted (the baseline's errors are per corruption)");
+  nlohmann::json baseline;
+  if (!o.baseline.empty()) {
+    try {
+      baseline = nlohmann::json::parse(read_text_file(o.baseline));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(detail::concat("--baseline ", o.baseline, ": not valid JSON (", e.what(), ")"));
+    }
+  }
   const std::string ckpt = checkpoint_path(o);
   DIGN_CHECK(fs::exists(ckpt), "--checkpoint: ", ckpt, " does not exist");
   const nlohmann::json meta = train::read_checkpoint_meta(ckpt);
   nlohmann::json config;
   const fs::path config_path = fs::path(o.model_dir) / "config.json";
   if (!o.model_dir.empty() && fs::exists(config_path)) {
-    try {
-      config = nlohmann::json::parse(read_text_file(config_path.string()));
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(detail::concat(config_path.string(), ": not valid JSON (", e.what(), ")"));
-    }
+    config = train::read_run_config(config_path.string()).json;
   }
   const std::string out_path =
       !o.out.empty() ? o.out
@@ -65,7 +80,7 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
       o.test_limit > 0 ? data::subset(dataset.test,
                                       data::limit_per_class(dataset.test, o.test_limit, &per_class))
                        : std::move(dataset.test);
-  models::Classifier model = train::model_from_meta(meta);
+  models::Classifier model = train::model_from_meta(meta, ckpt);
   DIGN_CHECK(meta["model_options"]["num_classes"].get<int64_t>() == test.num_classes(), "--data ",
              o.data.path, ": has ", test.num_classes(), " classes but the model was trained on ",
              meta["model_options"]["num_classes"].get<int64_t>());
@@ -107,6 +122,42 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
   }
   report["gaussian_noise_note"] =
       "x + N(0, sigma^2) per pixel in [0,1] units, clipped to [0,1]; noise seeded per image";
+  std::vector<metrics::ReliabilitySeries> diagram = {{"clean", clean.calibration.value()}};
+  int64_t corrupted_images = 0;
+  if (!o.corrupted.empty()) {
+    if (o.corrupted == "generate") {
+      corrupt::GenerateOptions g = o.generate;
+      g.threads = threads;
+      set = corrupt::generate_corrupted(test, g);
+    }
+    for (int64_t label : set->labels()) {
+      DIGN_CHECK(label < test.num_classes(), "--corrupted ", o.corrupted, ": label ", label,
+                 " is outside the model's ", test.num_classes(), " classes");
+    }
+    const CorruptedResults results =
+        evaluate_corrupted(*model, *set, device, eval, o.corruption, out);
+    report["corrupted"] = corrupted_json(results, *set, o.corruption);
+    const auto& k = report["corrupted"];
+    out << fmt::format("corrupted: mCA {}  mCA-N {}\n", k["mca"].dump(), k["mca_n"].dump());
+    corrupted_images = set->size() * static_cast<int64_t>(set->corruptions().size() *
+                                                          set->severities().size());
+    if (!k["all"].is_null()) diagram.push_back({"corrupted", results.pooled_all.calibration.value()});
+    if (!k["noise"].is_null()) {
+      diagram.push_back({"noise corruptions", results.pooled_noise.calibration.value()});
+    }
+    if (!o.baseline.empty()) {
+      try {
+        add_baseline_errors(report, baseline, o.baseline);
+      } catch (const nlohmann::json::exception& e) {
+        throw Error(detail::concat("--baseline ", o.baseline, ": not a dign report (", e.what(),
+                                   ")"));
+      }
+    }
+  }
+  if (!o.reliability_diagram.empty()) {
+    metrics::write_reliability_diagram(o.reliability_diagram, diagram);
+    out << "wrote " << o.reliability_diagram << "\n";
+  }
   nlohmann::json test_per_class = nullptr;
   if (!per_class.empty()) {
     test_per_class = nlohmann::json::object();
@@ -129,9 +180,10 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
                           {"libtorch_version", TORCH_VERSION}};
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double images = static_cast<double>(test.size()) *
-                        static_cast<double>(1 + eval.noise_sigmas.size()) *
-                        static_cast<double>(eval.ensemble);
+  const double images = (static_cast<double>(test.size()) *
+                            static_cast<double>(1 + eval.noise_sigmas.size()) +
+                        static_cast<double>(corrupted_images)) *
+                       static_cast<double>(eval.ensemble);
   report["timing"] = {{"seconds", seconds}, {"images_per_second", images / seconds}};
   write_report(out_path, report);
   out << "wrote " << out_path << "\n";

@@ -6,7 +6,9 @@
 #include <ostream>
 #include <string>
 
+#include "corrupt/generated_set.h"
 #include "data/dataset.h"
+#include "eval/corruption_eval.h"
 #include "eval/evaluator.h"
 
 namespace dign::eval {
@@ -27,6 +29,15 @@ struct EvalRunOptions {
   int threads = 0;
   std::string device = "auto";
   std::string precision = "auto";
+  /// Corrupted test set: a CIFAR-10-C style directory, or "generate" to corrupt the test
+  /// split in memory with `generate`'s corruptions, severities, seed and frost; empty = none.
+  std::string corrupted;
+  corrupt::GenerateOptions generate;
+  CorruptionEvalOptions corruption;
+  /// Another model's report (eval.json with a corrupted section): adds mCE and relative mCE.
+  std::string baseline;
+  /// Reliability diagram of clean (and corrupted, pooled) predictions: FILE.png or FILE.svg.
+  std::string reliability_diagram;
 };
 
 /// Runs the evaluation and writes the report; returns it. dign::Error on bad input.

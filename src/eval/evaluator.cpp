@@ -41,6 +41,31 @@ torch::Tensor per_image_noise(const std::vector<int64_t>& indices, at::IntArrayR
 
 }  // namespace
 
+void score_batch(models::ClassifierImpl& model, const torch::Tensor& images,
+                 const torch::Tensor& labels, const std::vector<int64_t>& indices,
+                 const torch::Device& device, const EvalOptions& options, ConditionResult& result) {
+  const auto shape = images.sizes().slice(1);
+  torch::Tensor probs;
+  if (options.ensemble <= 1) {
+    probs = models::predict_probabilities(model, images.to(device), options.precision);
+  } else {
+    for (int64_t copy = 0; copy < options.ensemble; ++copy) {
+      auto noisy = images + per_image_noise(indices, shape, options.seed,
+                                            purpose_tag("eval-ensemble"), options.ensemble_sigma,
+                                            copy);
+      auto p = models::predict_probabilities(model, noisy.to(device), options.precision);
+      probs = copy == 0 ? p : probs + p;
+    }
+    probs = probs / static_cast<double>(options.ensemble);
+  }
+  auto [confidence, predicted] = probs.cpu().max(1);
+  auto correct = predicted.eq(labels).to(torch::kUInt8).contiguous();
+  confidence = confidence.contiguous();
+  const int64_t n = correct.size(0);
+  result.calibration.add(confidence.data_ptr<float>(), correct.data_ptr<uint8_t>(), n);
+  result.accuracy.add(correct.sum().item<int64_t>(), n);
+}
+
 ConditionResult evaluate_condition(models::ClassifierImpl& model, const data::ImageSet& images,
                                    const torch::Device& device, const EvalOptions& options,
                                    double sigma) {
@@ -62,25 +87,7 @@ ConditionResult evaluate_condition(models::ClassifierImpl& model, const data::Im
                                sigma, 0))
               .clamp(0.0, 1.0);
     }
-    torch::Tensor probs;
-    if (options.ensemble <= 1) {
-      probs = models::predict_probabilities(model, x.to(device), options.precision);
-    } else {
-      for (int64_t copy = 0; copy < options.ensemble; ++copy) {
-        auto noisy =
-            x + per_image_noise(batch->indices, shape, options.seed, purpose_tag("eval-ensemble"),
-                                options.ensemble_sigma, copy);
-        auto p = models::predict_probabilities(model, noisy.to(device), options.precision);
-        probs = copy == 0 ? p : probs + p;
-      }
-      probs = probs / static_cast<double>(options.ensemble);
-    }
-    auto [confidence, predicted] = probs.cpu().max(1);
-    auto correct = predicted.eq(batch->labels).to(torch::kUInt8).contiguous();
-    confidence = confidence.contiguous();
-    const int64_t n = correct.size(0);
-    result.calibration.add(confidence.data_ptr<float>(), correct.data_ptr<uint8_t>(), n);
-    result.accuracy.add(correct.sum().item<int64_t>(), n);
+    score_batch(model, x, batch->labels, batch->indices, device, options, result);
   }
   return result;
 }

@@ -40,6 +40,13 @@ struct ConditionResult {
   explicit ConditionResult(int64_t bins) : calibration(bins) {}
 };
 
+/// Scores one batch into `result`: images float [B,3,H,W] in [0,1] on the CPU, labels
+/// int64 [B], indices the images' positions in their set (they seed the ensemble's noise).
+/// The model must be in eval mode.
+void score_batch(models::ClassifierImpl& model, const torch::Tensor& images,
+                 const torch::Tensor& labels, const std::vector<int64_t>& indices,
+                 const torch::Device& device, const EvalOptions& options, ConditionResult& result);
+
 /// Evaluates `model` (switched to eval mode) on `images` under one condition
 /// (sigma 0 = clean). `device` is where the model lives.
 ConditionResult evaluate_condition(models::ClassifierImpl& model, const data::ImageSet& images,

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/file_io.h"
+#include "eval/corruption_report.h"
 
 namespace dign::eval {
 namespace fs = std::filesystem;
@@ -50,14 +51,15 @@ std::vector<std::pair<std::string, nlohmann::json>> conditions(const nlohmann::j
 }  // namespace
 
 std::string report_csv(const nlohmann::json& report) {
-  std::string out = "condition,sigma,images,accuracy,accuracy_se,ece,rmse,oe,sharpness\n";
+  std::string out = "condition,sigma,severity,images,accuracy,accuracy_se,ece,rmse,oe,sharpness\n";
   for (const auto& [name, c] : conditions(report)) {
     out += fmt::format(
-        "{},{},{},{},{},{},{},{},{}\n", c.contains("sigma") ? "gaussian_noise" : "clean",
+        "{},{},,{},{},{},{},{},{},{}\n", c.contains("sigma") ? "gaussian_noise" : "clean",
         c.contains("sigma") ? number(c["sigma"], 6) : "0", c.at("images").get<int64_t>(),
         number(c["accuracy"], 6), number(c["accuracy_se"], 6), number(c["ece"], 6),
         number(c["rmse"], 6), number(c["oe"], 6), number(c["sharpness"], 6));
   }
+  if (report.contains("corrupted")) out += corrupted_csv_rows(report["corrupted"]);
   return out;
 }
 
@@ -71,6 +73,7 @@ std::string report_markdown(const nlohmann::json& report) {
   }
   out += fmt::format("\nAll figures are fractions in [0,1]. Calibration binning: {}\n",
                      report.at("binning").at("rule").get<std::string>());
+  if (report.contains("corrupted")) out += corrupted_markdown(report);
   return out;
 }
 

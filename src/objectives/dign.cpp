@@ -6,12 +6,6 @@
 
 namespace dign::objectives {
 
-void DignOptions::validate() const {
-  DIGN_CHECK(lambda() >= 0, "--lambda: expected a value >= 0, got ", lambda());
-  DIGN_CHECK(sigma_max() >= 0, "--sigma-max: expected a value >= 0, got ", sigma_max());
-  DIGN_CHECK(samples() >= 1, "--samples: expected at least 1 noisy sample, got ", samples());
-}
-
 Dign::Dign(DignOptions options) : options_(options) {
   options_.validate();
 }

@@ -6,10 +6,6 @@
 
 namespace dign::objectives {
 
-void GaussianNoiseOptions::validate() const {
-  DIGN_CHECK(sigma_max() >= 0, "--sigma-max: expected a value >= 0, got ", sigma_max());
-}
-
 GaussianNoise::GaussianNoise(GaussianNoiseOptions options) : options_(options) {
   options_.validate();
 }

@@ -6,11 +6,6 @@
 
 namespace dign::objectives {
 
-void RseOptions::validate() const {
-  DIGN_CHECK(sigma() >= 0, "--sigma: expected a value >= 0, got ", sigma());
-  DIGN_CHECK(ensemble() >= 1, "--ensemble: expected at least 1 copy, got ", ensemble());
-}
-
 Rse::Rse(RseOptions options) : options_(options) {
   options_.validate();
 }

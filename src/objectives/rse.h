@@ -3,19 +3,10 @@
 // on x + delta with a fixed sigma; at test time the softmax probabilities of
 // `ensemble` noisy copies are averaged (the evaluator does that, reading the
 // ensemble size the run recorded).
+#include "objectives/method_options.h"
 #include "objectives/objective.h"
 
 namespace dign::objectives {
-
-struct RseOptions {
-  /// Fixed noise level, [0,1] pixel units. Default: 0.1 (paper, CIFAR; 0.3 Tiny-ImageNet).
-  TORCH_ARG(double, sigma) = 0.1;
-  /// Noisy copies averaged at test time. Default: 10 (paper).
-  TORCH_ARG(int64_t, ensemble) = 10;
-
- public:
-  void validate() const;
-};
 
 class Rse : public Objective {
  public:

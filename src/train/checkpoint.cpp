@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "models/registry.h"
+#include "train/model_meta.h"
 
 namespace dign::train {
 namespace {
@@ -32,14 +33,11 @@ nlohmann::json model_meta(const std::string& arch, const models::ModelOptions& o
             {"std", o.std()}}}};
 }
 
-models::Classifier model_from_meta(const nlohmann::json& meta) {
-  const auto& o = meta.at("model_options");
+models::Classifier model_from_meta(const nlohmann::json& meta, const std::string& source) {
+  const ModelMeta m = parse_model_meta(meta, source);
   models::ModelOptions options;
-  options.num_classes(o.at("num_classes").get<int64_t>())
-      .width(o.at("width").get<int64_t>())
-      .mean(o.at("mean").get<std::array<double, 3>>())
-      .std(o.at("std").get<std::array<double, 3>>());
-  return models::make_model(meta.at("arch").get<std::string>(), options);
+  options.num_classes(m.num_classes).width(m.width).mean(m.mean).std(m.std);
+  return models::make_model(m.arch, options);
 }
 
 void save_checkpoint(const std::string& path, torch::nn::Module& model,

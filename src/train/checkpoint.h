@@ -29,8 +29,10 @@ nlohmann::json read_checkpoint_meta(const std::string& path);
 nlohmann::json load_checkpoint(const std::string& path, torch::nn::Module& model,
                                torch::optim::Optimizer* optimizer);
 
-/// Builds the classifier a checkpoint describes (architecture and options from its meta).
-models::Classifier model_from_meta(const nlohmann::json& meta);
+/// Builds the classifier a checkpoint describes (architecture and options from its meta,
+/// validated by parse_model_meta; errors name `source`).
+models::Classifier model_from_meta(const nlohmann::json& meta,
+                                   const std::string& source = "checkpoint");
 
 /// The meta fields describing a model: {"arch", "model_options"}.
 nlohmann::json model_meta(const std::string& arch, const models::ModelOptions& options);

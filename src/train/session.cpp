@@ -14,6 +14,7 @@
 #include "core/threads.h"
 #include "core/version.h"
 #include "models/registry.h"
+#include "objectives/registry.h"
 #include "train/checkpoint.h"
 
 namespace dign::train::internal {

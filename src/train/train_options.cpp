@@ -1,9 +1,10 @@
 #include "train/train_options.h"
 
-#include <torch/torch.h>
+#include <limits>
 
 #include "core/error.h"
-#include "models/registry.h"
+#include "core/json_checked.h"
+#include "models/catalog.h"
 
 namespace dign::train {
 
@@ -93,41 +94,54 @@ nlohmann::json to_json(const TrainOptions& o) {
           {"on_nonfinite", o.on_nonfinite}};
 }
 
-TrainOptions train_options_from_json(const nlohmann::json& j) {
-  TrainOptions o;
-  const auto& d = j.at("data");
-  o.data.path = d.at("path").get<std::string>();
-  o.data.format = d.at("format").get<std::string>();
-  o.data.image_size = d.at("image_size").get<int64_t>();
-  o.data.synthetic_train = d.at("synthetic_train").get<int64_t>();
-  o.data.synthetic_test = d.at("synthetic_test").get<int64_t>();
-  o.data.synthetic_seed = d.at("synthetic_seed").get<uint64_t>();
-  o.out = j.at("out").get<std::string>();
-  o.method = objectives::method_config_from_json(j.at("method"));
-  o.arch = j.at("arch").get<std::string>();
-  o.width = j.at("width").get<int64_t>();
-  o.epochs = j.at("epochs").get<int64_t>();
-  o.batch_size = j.at("batch_size").get<int64_t>();
-  o.lr = j.at("lr").get<double>();
-  o.momentum = j.at("momentum").get<double>();
-  o.nesterov = j.at("nesterov").get<bool>();
-  o.weight_decay = j.at("weight_decay").get<double>();
-  o.lr_milestones = j.at("lr_milestones").get<std::vector<int64_t>>();
-  o.lr_gamma = j.at("lr_gamma").get<double>();
-  o.warmup_epochs = j.value("warmup_epochs", o.warmup_epochs);
-  o.augment = data::parse_augment_list(j.at("augment").get<std::string>(), "config.json augment");
-  o.seed = j.at("seed").get<uint64_t>();
-  o.train_limit = j.at("train_limit").get<int64_t>();
-  o.test_limit = j.at("test_limit").get<int64_t>();
-  o.val_split = j.at("val_split").get<int64_t>();
-  o.threads = j.at("threads").get<int>();
-  o.device = j.at("device").get<std::string>();
-  o.precision = j.at("precision").get<std::string>();
-  o.eval_batch_size = j.at("eval_batch_size").get<int64_t>();
-  o.checkpoint_every = j.value("checkpoint_every", o.checkpoint_every);
-  o.keep_last = j.value("keep_last", o.keep_last);
-  o.on_nonfinite = j.value("on_nonfinite", o.on_nonfinite);
-  return o;
+TrainOptions train_options_from_json(const nlohmann::json& j, const std::string& source) {
+  try {
+    TrainOptions o;
+    const auto int64 = [&](const nlohmann::json& from, const char* key) {
+      return json_int64(from, key, source);
+    };
+    const auto& d = j.at("data");
+    o.data.path = d.at("path").get<std::string>();
+    o.data.format = d.at("format").get<std::string>();
+    o.data.image_size = int64(d, "image_size");
+    o.data.synthetic_train = int64(d, "synthetic_train");
+    o.data.synthetic_test = int64(d, "synthetic_test");
+    o.data.synthetic_seed = json_uint64(d, "synthetic_seed", source);
+    o.out = j.at("out").get<std::string>();
+    o.method = objectives::method_config_from_json(j.at("method"), source);
+    o.arch = j.at("arch").get<std::string>();
+    o.width = int64(j, "width");
+    o.epochs = int64(j, "epochs");
+    o.batch_size = int64(j, "batch_size");
+    o.lr = j.at("lr").get<double>();
+    o.momentum = j.at("momentum").get<double>();
+    o.nesterov = j.at("nesterov").get<bool>();
+    o.weight_decay = j.at("weight_decay").get<double>();
+    o.lr_milestones.clear();
+    for (const auto& m : j.at("lr_milestones").get<std::vector<nlohmann::json>>()) {
+      o.lr_milestones.push_back(json_value_int64(m, source + ": an lr_milestones entry"));
+    }
+    o.lr_gamma = j.at("lr_gamma").get<double>();
+    o.warmup_epochs = json_int64_or(j, "warmup_epochs", o.warmup_epochs, source);
+    o.augment = data::parse_augment_list(j.at("augment").get<std::string>(), source + ": augment");
+    o.seed = json_uint64(j, "seed", source);
+    o.train_limit = int64(j, "train_limit");
+    o.test_limit = int64(j, "test_limit");
+    o.val_split = int64(j, "val_split");
+    const int64_t threads = int64(j, "threads");
+    DIGN_CHECK(threads >= 0 && threads <= std::numeric_limits<int>::max(), source,
+               ": threads out of range: ", threads);
+    o.threads = static_cast<int>(threads);
+    o.device = j.at("device").get<std::string>();
+    o.precision = j.at("precision").get<std::string>();
+    o.eval_batch_size = int64(j, "eval_batch_size");
+    o.checkpoint_every = json_int64_or(j, "checkpoint_every", o.checkpoint_every, source);
+    o.keep_last = json_int64_or(j, "keep_last", o.keep_last, source);
+    o.on_nonfinite = j.value("on_nonfinite", o.on_nonfinite);
+    return o;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(detail::concat(source, ": options are incomplete (", e.what(), ")"));
+  }
 }
 
 }  // namespace dign::train

@@ -9,7 +9,7 @@
 
 #include "data/dataset.h"
 #include "data/transforms.h"
-#include "objectives/registry.h"
+#include "objectives/method_options.h"
 
 namespace dign::train {
 
@@ -68,7 +68,10 @@ struct TrainOptions {
 
 nlohmann::json to_json(const TrainOptions& options);
 /// Options may come from an older config.json: fields added later take their defaults.
-TrainOptions train_options_from_json(const nlohmann::json& j);
+/// dign::Error naming `source` for a missing field or a wrong type (not validated: call
+/// validate() for ranges).
+TrainOptions train_options_from_json(const nlohmann::json& j,
+                                     const std::string& source = "config.json");
 
 /// Learning rate in `epoch` (0-based): lr * gamma^(milestones <= epoch); during the
 /// warm-up epochs scaled by (steps done + 1) / (warm-up steps), given the batches per epoch.

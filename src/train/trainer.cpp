@@ -29,6 +29,7 @@
 #include "data/sampler.h"
 #include "models/registry.h"
 #include "train/checkpoint.h"
+#include "train/run_config.h"
 #include "train/run_files.h"
 #include "train/run_lock.h"
 #include "train/session.h"
@@ -249,11 +250,7 @@ namespace {
 nlohmann::json read_config(const std::string& dir) {
   const std::string path = RunFiles(dir).config();
   DIGN_CHECK(fs::exists(path), "--resume ", dir, ": no run to resume (", path, " is missing)");
-  try {
-    return nlohmann::json::parse(read_text_file(path));
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(detail::concat(path, ": not valid JSON (", e.what(), ")"));
-  }
+  return read_run_config(path).json;
 }
 
 }  // namespace
@@ -265,15 +262,11 @@ TrainSummary run_training(const TrainOptions& options, std::ostream& out) {
 }
 
 TrainOptions saved_options(const std::string& dir) {
-  const nlohmann::json config = read_config(dir);
-  try {
-    TrainOptions o = train_options_from_json(config.at("options"));
-    o.out = dir;
-    return o;
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(
-        detail::concat(RunFiles(dir).config(), ": options are incomplete (", e.what(), ")"));
-  }
+  const std::string path = RunFiles(dir).config();
+  DIGN_CHECK(fs::exists(path), "--resume ", dir, ": no run to resume (", path, " is missing)");
+  TrainOptions o = read_run_config(path).options;
+  o.out = dir;
+  return o;
 }
 
 void check_resume_options(const TrainOptions& saved, const TrainOptions& requested) {

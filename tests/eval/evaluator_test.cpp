@@ -74,9 +74,9 @@ TEST(Report, CsvAndMarkdownCarryEveryCondition) {
       condition_json(evaluate_condition(model, four_images(), torch::kCPU, o, 0.1))};
   report["binning"] = {{"rule", "test rule"}};
   const auto csv = report_csv(report);
-  EXPECT_TRUE(testing::contains(csv, "condition,sigma,images,accuracy"));
-  EXPECT_TRUE(testing::contains(csv, "\nclean,0,4,0.750000,"));
-  EXPECT_TRUE(testing::contains(csv, "\ngaussian_noise,0.100000,4,"));
+  EXPECT_TRUE(testing::contains(csv, "condition,sigma,severity,images,accuracy"));
+  EXPECT_TRUE(testing::contains(csv, "\nclean,0,,4,0.750000,"));
+  EXPECT_TRUE(testing::contains(csv, "\ngaussian_noise,0.100000,,4,"));
   const auto md = report_markdown(report);
   EXPECT_TRUE(testing::contains(md, "| clean | 0.7500 |"));
   EXPECT_TRUE(testing::contains(md, "test rule"));

@@ -50,5 +50,11 @@ TEST(ModelRegistry, UnknownNamesAreNamed) {
   EXPECT_TRUE(testing::contains(message, "resnet18")) << message;
 }
 
+TEST(ModelRegistry, EveryCatalogNameHasABuilder) {
+  for (const auto& info : model_infos()) {
+    EXPECT_NO_THROW(make_model(info.name, ModelOptions().width(2))) << info.name;
+  }
+}
+
 }  // namespace
 }  // namespace dign::models

@@ -1,0 +1,61 @@
+// Images per second of every corruption (Google Benchmark), on 32x32 CIFAR-sized images
+// at each severity, one thread: generation must not be slower than the model evaluation
+// that consumes it. Run: build/bench/corrupt_bench [--benchmark_filter=glass]
+// (bench/corrupt.sh writes the JSON and a per-corruption table).
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+#include "corrupt/registry.h"
+#include "data/synthetic.h"
+
+namespace {
+
+const dign::data::ImageSet& images(int64_t side) {
+  static const auto cifar = [] {
+    dign::data::SyntheticOptions o;
+    o.train_size = 1;
+    o.test_size = 64;
+    o.image_size = 32;
+    return dign::data::make_synthetic(o).test;
+  }();
+  static const auto tiny = [] {
+    dign::data::SyntheticOptions o;
+    o.train_size = 1;
+    o.test_size = 64;
+    o.image_size = 64;
+    return dign::data::make_synthetic(o).test;
+  }();
+  return side == 32 ? cifar : tiny;
+}
+
+void corrupt(benchmark::State& state, const dign::corrupt::Corruption* c, int64_t side) {
+  const int severity = static_cast<int>(state.range(0));
+  const auto& set = images(side);
+  const dign::corrupt::Context context{side == 32 ? dign::corrupt::Table::kCifar
+                                                  : dign::corrupt::Table::kTiny,
+                                       nullptr};
+  int64_t index = 0;
+  for (auto _ : state) {
+    const int64_t i = index % set.size();
+    const cv::Mat rgb(static_cast<int>(side), static_cast<int>(side), CV_8UC3,
+                      const_cast<uint8_t*>(set.image(i)));
+    benchmark::DoNotOptimize(dign::corrupt::corrupt_image(*c, rgb, severity, 0, index, context));
+    ++index;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+const bool registered = [] {
+  for (const auto& c : dign::corrupt::corruption_catalog()) {
+    benchmark::RegisterBenchmark(("cifar/" + c.name).c_str(), corrupt, &c, 32)->DenseRange(1, 5);
+    if (c.benchmark) {
+      benchmark::RegisterBenchmark(("tiny/" + c.name).c_str(), corrupt, &c, 64)->Arg(3);
+    }
+  }
+  return true;
+}();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,88 @@
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "core/error.h"
+#include "core/threads.h"
+#include "core/version.h"
+#include "corrupt/preview.h"
+#include "corrupt/registry.h"
+#include "corrupt/weather/frost_texture.h"
+#include "corrupt/write_set.h"
+
+namespace dign::cli {
+
+namespace {
+
+struct CorruptCommandOptions {
+  data::DataOptions data;
+  std::string out;
+  corrupt::GenerateOptions generate;
+  std::string preview;
+  int64_t preview_index = 0;
+  int threads = 0;
+};
+
+int run_corrupt(const CorruptCommandOptions& o) {
+  DIGN_CHECK(!o.out.empty() || !o.preview.empty(), "--out: an output directory is required");
+  const auto threads = set_threads(o.threads);
+  data::DataOptions d = o.data;
+  d.threads = threads;
+  const data::Dataset dataset = data::load_dataset(d);
+  const data::ImageSet& test = dataset.test;
+  const corrupt::Table table = corrupt::table_for_size(test.height, test.width);
+  corrupt::GenerateOptions g = corrupt::resolved(o.generate, table);
+  g.threads = threads;
+  if (!o.preview.empty()) {
+    DIGN_CHECK(o.preview_index >= 0 && o.preview_index < test.size(), "--preview-index: expected 0 to ",
+               test.size() - 1, ", got ", o.preview_index);
+    std::vector<cv::Mat> frost;
+    if (!g.frost_dir.empty()) frost = corrupt::load_frost_images(g.frost_dir);
+    const corrupt::Context context{table, g.frost_dir.empty() ? nullptr : &frost};
+    const cv::Mat rgb(static_cast<int>(test.height), static_cast<int>(test.width), CV_8UC3,
+                      const_cast<uint8_t*>(test.image(o.preview_index)));
+    corrupt::write_png(o.preview, corrupt::preview_grid(rgb, g.corruptions, g.severities, g.seed,
+                                                        o.preview_index, context, 3));
+    std::cout << "wrote " << o.preview << "\n";
+  }
+  if (o.out.empty()) return 0;
+  const auto set = corrupt::generate_corrupted(test, g);
+  const nlohmann::json source = {
+      {"data_path", o.data.path},
+      {"data_format", dataset.format},
+      {"split", "test"},
+      {"images", test.size()},
+      {"content_hash", data::content_hash(test)},
+      {"order",
+       "the reader's order (ImageFolder: classes sorted, files sorted within each class); the "
+       "per-image seed uses this index"},
+      {"class_names", test.class_names}};
+  corrupt::write_corrupted_set(*set, o.out, source, std::cout);
+  std::cout << "wrote " << o.out << "/manifest.json\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_corrupt_command(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand(
+      "corrupt",
+      "Write the corrupted test split in the CIFAR-10-C layout (<corruption>.npy, labels.npy, "
+      "manifest.json), optionally with a preview grid");
+  auto o = std::make_shared<CorruptCommandOptions>();
+  add_data_options(*cmd, o->data, /*required=*/true);
+  cmd->add_option("--out", o->out, "Output directory");
+  add_corruption_options(*cmd, o->generate, "--seed");
+  cmd->add_option("--preview", o->preview,
+                  "Also write FILE.png: one test image under every corruption and severity");
+  cmd->add_option("--preview-index", o->preview_index, "Test image shown in the preview")
+      ->capture_default_str();
+  cmd->add_option("--threads", o->threads, "Worker threads (0 = the cores this process may use)")
+      ->capture_default_str();
+  cmd->callback([&action, o] { action = [o] { return run_corrupt(*o); }; });
+}
+
+}  // namespace dign::cli

@@ -1,0 +1,100 @@
+#include "corrupt/generated_set.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "corrupt/registry.h"
+#include "corrupt/weather/frost_texture.h"
+
+namespace dign::corrupt {
+
+Table table_for_size(int64_t height, int64_t width) {
+  if (height == 32 && width == 32) return Table::kCifar;
+  if (height == 64 && width == 64) return Table::kTiny;
+  throw Error(detail::concat("corruptions: images are ", height, "x", width,
+                             "; the severity parameters cover 32x32 (CIFAR-10/100-C) and 64x64 "
+                             "(Tiny-ImageNet-C) images (use --image-size 32 or 64)"));
+}
+
+GenerateOptions resolved(GenerateOptions o, Table table) {
+  if (o.corruptions.empty()) o.corruptions = corruption_names(table);
+  for (const auto& name : o.corruptions) find_corruption(name);
+  std::vector<std::string> unique = o.corruptions;
+  std::sort(unique.begin(), unique.end());
+  DIGN_CHECK(std::adjacent_find(unique.begin(), unique.end()) == unique.end(),
+             "--corruptions: a corruption is listed twice");
+  DIGN_CHECK(!o.severities.empty(), "--severities: expected at least one of 1 to 5");
+  std::sort(o.severities.begin(), o.severities.end());
+  for (int s : o.severities) {
+    DIGN_CHECK(s >= 1 && s <= 5, "--severities: expected values from 1 to 5, got ", s);
+  }
+  DIGN_CHECK(std::adjacent_find(o.severities.begin(), o.severities.end()) == o.severities.end(),
+             "--severities: a severity is listed twice");
+  DIGN_CHECK(o.threads >= 1, "threads: expected at least 1");
+  return o;
+}
+
+namespace {
+
+class GeneratedSet : public data::CorruptedSet {
+ public:
+  GeneratedSet(const data::ImageSet& images, const GenerateOptions& options)
+      : images_(images), table_(table_for_size(images.height, images.width)) {
+    options_ = resolved(options, table_);
+    if (!options_.frost_dir.empty()) frost_ = load_frost_images(options_.frost_dir);
+    context_.table = table_;
+    context_.frost_images = options_.frost_dir.empty() ? nullptr : &frost_;
+    corruptions_ = options_.corruptions;
+    severities_ = options_.severities;
+    labels_ = images.labels;
+    height_ = images.height;
+    width_ = images.width;
+    for (const auto& name : corruptions_) entries_.push_back(&find_corruption(name));
+  }
+
+  void read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const override {
+    DIGN_CHECK(c < entries_.size() && s < severities_.size() && begin >= 0 && count >= 0 &&
+                   begin + count <= size(),
+               "generated corruptions: read outside the set");
+    const int h = static_cast<int>(height_), w = static_cast<int>(width_);
+    parallel_chunks(count, options_.threads, [&](int64_t from, int64_t to) {
+      for (int64_t i = from; i < to; ++i) {
+        const int64_t index = begin + i;
+        // The source image is only read: wrapping it without a copy is safe.
+        const cv::Mat rgb(h, w, CV_8UC3, const_cast<uint8_t*>(images_.image(index)));
+        const cv::Mat result =
+            corrupt_image(*entries_[c], rgb, severities_[s], options_.seed, index, context_);
+        std::memcpy(out + i * image_bytes(), result.data, static_cast<size_t>(image_bytes()));
+      }
+    });
+  }
+
+  nlohmann::json describe() const override {
+    return {{"source", "generated"},
+            {"seed", options_.seed},
+            {"table", table_ == Table::kCifar ? "cifar" : "tiny-imagenet"},
+            {"frost", options_.frost_dir.empty()
+                          ? "procedural"
+                          : "photographs from " + options_.frost_dir}};
+  }
+
+ private:
+  const data::ImageSet& images_;
+  Table table_;
+  GenerateOptions options_;
+  std::vector<cv::Mat> frost_;
+  Context context_;
+  std::vector<const Corruption*> entries_;
+};
+
+}  // namespace
+
+std::unique_ptr<data::CorruptedSet> generate_corrupted(const data::ImageSet& images,
+                                                       const GenerateOptions& options) {
+  DIGN_CHECK(images.size() > 0, "corruptions: the test set is empty");
+  return std::make_unique<GeneratedSet>(images, options);
+}
+
+}  // namespace dign::corrupt

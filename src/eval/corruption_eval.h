@@ -1,0 +1,50 @@
+#pragma once
+// The paper's robustness and calibration evaluation on a corrupted test set
+// (CIFAR-10-C style, read from disk or generated in memory): accuracy A(m,j) per
+// corruption m and severity j; mCA over all corruptions but gaussian_noise; mCA-N
+// over the noise set but gaussian_noise; RMSE, ECE, OE and SH with all corrupted
+// predictions pooled into one binning (as the paper's reference evaluation pools
+// them, gaussian_noise excluded) and with the noise subset pooled the same way.
+// Streams: one batch in memory at a time, the next prepared while the model runs.
+#include <torch/torch.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "data/corrupted_set.h"
+#include "eval/evaluator.h"
+
+namespace dign::eval {
+
+struct CorruptionEvalOptions {
+  /// Corruptions counted as noise for the -N metrics. Default: the paper's four.
+  std::vector<std::string> noise_set = data::default_noise_set();
+  /// Left out of mCA, mCA-N and the pooled metrics, as the paper does (a Gaussian-noise
+  /// trained model would otherwise be scored on its own training noise).
+  std::string excluded = "gaussian_noise";
+};
+
+struct CorruptedResults {
+  std::vector<std::string> corruptions;
+  std::vector<int> severities;
+  /// cells[m][j]: corruption m at severities[j].
+  std::vector<std::vector<ConditionResult>> cells;
+  ConditionResult pooled_all;    ///< every corruption but the excluded one
+  ConditionResult pooled_noise;  ///< the noise set but the excluded one
+  explicit CorruptedResults(int64_t bins) : pooled_all(bins), pooled_noise(bins) {}
+};
+
+/// Evaluates `model` on every corruption and severity of `set`. Progress lines go to `log`.
+CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::CorruptedSet& set,
+                                    const torch::Device& device, const EvalOptions& options,
+                                    const CorruptionEvalOptions& corruption_options,
+                                    std::ostream& log);
+
+/// The report's "corrupted" section (fractions): per corruption and severity, mca, mca_n
+/// (null with a note when no noise corruption is present), the unnormalized mean corruption
+/// error 1 - mCA, and the pooled calibration ("all", "noise").
+nlohmann::json corrupted_json(const CorruptedResults& results, const data::CorruptedSet& set,
+                              const CorruptionEvalOptions& corruption_options);
+
+}  // namespace dign::eval

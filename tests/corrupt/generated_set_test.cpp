@@ -1,0 +1,135 @@
+#include "corrupt/generated_set.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "core/file_io.h"
+#include "corrupt/registry.h"
+#include "corrupt/write_set.h"
+#include "data/cifar_c.h"
+#include "data/npy.h"
+#include "test_util.h"
+
+namespace dign::corrupt {
+namespace {
+
+using testing::contains;
+using testing::error_of;
+
+data::ImageSet small_set(int64_t n, int64_t side = 32) {
+  data::ImageSet set;
+  set.height = set.width = side;
+  set.pixels.resize(static_cast<size_t>(n * side * side * 3));
+  for (size_t k = 0; k < set.pixels.size(); ++k) {
+    set.pixels[k] = static_cast<uint8_t>((k * 7919 + k / 97) % 251);
+  }
+  for (int64_t i = 0; i < n; ++i) set.labels.push_back(i % 3);
+  set.class_names = {"a", "b", "c"};
+  return set;
+}
+
+GenerateOptions options(int threads) {
+  GenerateOptions o;
+  o.corruptions = {"shot_noise", "contrast", "glass_blur"};
+  o.severities = {4, 2};
+  o.seed = 11;
+  o.threads = threads;
+  return o;
+}
+
+TEST(GeneratedSet, EqualsCorruptImageWhateverTheThreadsAndBatches) {
+  const auto images = small_set(7);
+  const auto one = generate_corrupted(images, options(1));
+  const auto three = generate_corrupted(images, options(3));
+  EXPECT_EQ(one->severities(), (std::vector<int>{2, 4}));  // sorted, lowest first
+  std::vector<uint8_t> a(static_cast<size_t>(7 * one->image_bytes()));
+  std::vector<uint8_t> b(a.size());
+  for (size_t c = 0; c < 3; ++c) {
+    one->read(c, 1, 0, 7, a.data());
+    three->read(c, 1, 0, 4, b.data());
+    three->read(c, 1, 4, 3, b.data() + 4 * one->image_bytes());
+    EXPECT_EQ(a, b) << c;
+    // Image 5 is exactly what corrupt_image gives for index 5 at severity 4.
+    const cv::Mat rgb(32, 32, CV_8UC3, const_cast<uint8_t*>(images.image(5)));
+    const cv::Mat expected = corrupt_image(find_corruption(one->corruptions()[c]), rgb, 4, 11, 5,
+                                           Context{});
+    EXPECT_EQ(0, std::memcmp(expected.data, a.data() + 5 * one->image_bytes(),
+                             static_cast<size_t>(one->image_bytes())));
+  }
+}
+
+TEST(GeneratedSet, DefaultsAndBadOptions) {
+  const auto images = small_set(2);
+  EXPECT_EQ(generate_corrupted(images, GenerateOptions())->corruptions().size(), 19u);
+  const auto tiny = small_set(2, 64);
+  EXPECT_EQ(generate_corrupted(tiny, GenerateOptions())->corruptions().size(), 15u);
+  const auto odd = small_set(2, 48);
+  const auto size_error = error_of([&] { generate_corrupted(odd, GenerateOptions()); });
+  EXPECT_TRUE(contains(size_error, "48x48")) << size_error;
+  EXPECT_TRUE(contains(size_error, "32x32")) << size_error;
+  EXPECT_TRUE(contains(size_error, "64x64")) << size_error;
+  auto o = options(1);
+  o.corruptions = {"snow", "rain"};
+  EXPECT_TRUE(contains(error_of([&] { resolved(o, Table::kCifar); }), "unknown corruption 'rain'"));
+  o = options(1);
+  o.severities = {1, 6};
+  EXPECT_TRUE(contains(error_of([&] { resolved(o, Table::kCifar); }), "--severities"));
+  o.severities = {2, 2};
+  EXPECT_TRUE(contains(error_of([&] { resolved(o, Table::kCifar); }), "listed twice"));
+  o = options(1);
+  o.frost_dir = "/nonexistent/frost";
+  o.corruptions = {"frost"};
+  EXPECT_TRUE(contains(error_of([&] { generate_corrupted(images, o); }), "/nonexistent/frost"));
+}
+
+TEST(WriteCorruptedSet, WritesTheCifarCLayoutThatReadsBackIdentically) {
+  testing::TempDir dir;
+  const auto images = small_set(5);
+  const auto set = generate_corrupted(images, options(2));
+  std::ostringstream log;
+  write_corrupted_set(*set, dir.str("c"), {{"data_path", "x"}}, log);
+  for (const char* name : {"shot_noise.npy", "contrast.npy", "glass_blur.npy", "labels.npy",
+                           "manifest.json"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir.str("c/") + name)) << name;
+  }
+  const auto array = data::read_npy(dir.str("c/contrast.npy"));
+  EXPECT_EQ(array.shape, (std::vector<int64_t>{10, 32, 32, 3}));
+  const auto labels = data::read_npy(dir.str("c/labels.npy"));
+  EXPECT_EQ(labels.dtype, "u1");
+  EXPECT_EQ(labels.data, (std::vector<uint8_t>{0, 1, 2, 0, 1, 0, 1, 2, 0, 1}));
+  const auto manifest = nlohmann::json::parse(read_text_file(dir.str("c/manifest.json")));
+  EXPECT_EQ(manifest["severities"], nlohmann::json({2, 4}));
+  EXPECT_EQ(manifest["generator"]["seed"], 11);
+  EXPECT_EQ(manifest["generator"]["frost"], "procedural");
+
+  const auto back = data::open_cifar_c(dir.str("c"));
+  EXPECT_EQ(back->severities(), set->severities());
+  EXPECT_EQ(back->labels(), set->labels());
+  std::vector<uint8_t> a(static_cast<size_t>(5 * set->image_bytes())), b(a.size());
+  for (size_t c = 0; c < 3; ++c) {
+    const std::string name = back->corruptions()[c];
+    const size_t original = static_cast<size_t>(
+        std::find(set->corruptions().begin(), set->corruptions().end(), name) -
+        set->corruptions().begin());
+    for (size_t s = 0; s < 2; ++s) {
+      set->read(original, s, 0, 5, a.data());
+      back->read(c, s, 0, 5, b.data());
+      EXPECT_EQ(a, b) << name << " " << s;
+    }
+  }
+}
+
+TEST(WriteCorruptedSet, RefusesADirectoryWithForeignArrays) {
+  testing::TempDir dir;
+  const auto images = small_set(2);
+  const auto set = generate_corrupted(images, options(1));
+  testing::write_text(dir.str("c/mine.npy"), "x");
+  std::ostringstream log;
+  const auto message = error_of([&] { write_corrupted_set(*set, dir.str("c"), {}, log); });
+  EXPECT_TRUE(contains(message, "mine.npy")) << message;
+  EXPECT_FALSE(std::filesystem::exists(dir.str("c/manifest.json")));
+}
+
+}  // namespace
+}  // namespace dign::corrupt
