@@ -12,20 +12,15 @@
 namespace {
 
 const dign::data::ImageSet& images(int64_t side) {
-  static const auto cifar = [] {
+  auto make = [](int64_t size) {
     dign::data::SyntheticOptions o;
     o.train_size = 1;
     o.test_size = 64;
-    o.image_size = 32;
+    o.image_size = size;
     return dign::data::make_synthetic(o).test;
-  }();
-  static const auto tiny = [] {
-    dign::data::SyntheticOptions o;
-    o.train_size = 1;
-    o.test_size = 64;
-    o.image_size = 64;
-    return dign::data::make_synthetic(o).test;
-  }();
+  };
+  static const auto cifar = make(32);
+  static const auto tiny = make(64);
   return side == 32 ? cifar : tiny;
 }
 

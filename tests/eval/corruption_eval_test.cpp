@@ -5,21 +5,14 @@
 #include <sstream>
 
 #include "eval/corruption_report.h"
+#include "eval/mean_brightness.h"
 #include "eval/report.h"
 #include "test_util.h"
 
 namespace dign::eval {
 namespace {
 
-// Predicts class 0 with logits (a, 0) where a = 10 * mean pixel value - 2: bright images
-// are class 0, dark ones class 1.
-class MeanBrightness : public models::ClassifierImpl {
- public:
-  torch::Tensor forward(torch::Tensor images) override {
-    auto a = images.mean({1, 2, 3}) * 10 - 2;
-    return torch::stack({a, torch::zeros_like(a)}, 1);
-  }
-};
+using testing::MeanBrightness;
 
 // Four 2x2 images with labels 0, 0, 0, 1; which are bright is fixed per cell, so every
 // accuracy is known: a bright image is right for label 0, a dark one for label 1.

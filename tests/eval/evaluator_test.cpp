@@ -2,20 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "eval/mean_brightness.h"
 #include "eval/report.h"
 #include "test_util.h"
 
 namespace dign::eval {
 namespace {
 
-// Predicts class 0 with logits (a, 0) where a = 10 * mean pixel value - 2.
-class MeanBrightness : public models::ClassifierImpl {
- public:
-  torch::Tensor forward(torch::Tensor images) override {
-    auto a = images.mean({1, 2, 3}) * 10 - 2;
-    return torch::stack({a, torch::zeros_like(a)}, 1);
-  }
-};
+using testing::MeanBrightness;
 
 // Four 2x2 images: two bright (value 255, label 0) and two dark (value 0, labels 0 and 1).
 data::ImageSet four_images() {
