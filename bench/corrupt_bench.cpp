@@ -27,9 +27,8 @@ const dign::data::ImageSet& images(int64_t side) {
 void corrupt(benchmark::State& state, const dign::corrupt::Corruption* c, int64_t side) {
   const int severity = static_cast<int>(state.range(0));
   const auto& set = images(side);
-  const dign::corrupt::Context context{side == 32 ? dign::corrupt::Table::kCifar
-                                                  : dign::corrupt::Table::kTiny,
-                                       nullptr};
+  const dign::corrupt::Context context{
+      side == 32 ? dign::corrupt::Table::kCifar : dign::corrupt::Table::kTiny, nullptr};
   int64_t index = 0;
   for (auto _ : state) {
     const int64_t i = index % set.size();

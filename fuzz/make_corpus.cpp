@@ -58,10 +58,12 @@ int main(int argc, char** argv) {
   state.epoch = 1;
   state.batch = 3;
   state.log = {nlohmann::json{{"epoch", 1}, {"test_accuracy", 0.5}}};
-  const nlohmann::json model = {
-      {"arch", "resnet18"},
-      {"model_options",
-       {{"num_classes", 10}, {"width", 16}, {"mean", {0.49, 0.48, 0.45}}, {"std", {0.25, 0.24, 0.26}}}}};
+  const nlohmann::json model = {{"arch", "resnet18"},
+                                {"model_options",
+                                 {{"num_classes", 10},
+                                  {"width", 16},
+                                  {"mean", {0.49, 0.48, 0.45}},
+                                  {"std", {0.25, 0.24, 0.26}}}}};
   nlohmann::json meta = model;
   meta["epoch"] = 1;
   meta["state"] = to_json(state);

@@ -37,8 +37,8 @@ int run_corrupt(const CorruptCommandOptions& o) {
   corrupt::GenerateOptions g = corrupt::resolved(o.generate, table);
   g.threads = threads;
   if (!o.preview.empty()) {
-    DIGN_CHECK(o.preview_index >= 0 && o.preview_index < test.size(), "--preview-index: expected 0 to ",
-               test.size() - 1, ", got ", o.preview_index);
+    DIGN_CHECK(o.preview_index >= 0 && o.preview_index < test.size(),
+               "--preview-index: expected 0 to ", test.size() - 1, ", got ", o.preview_index);
     std::vector<cv::Mat> frost;
     if (!g.frost_dir.empty()) frost = corrupt::load_frost_images(g.frost_dir);
     const corrupt::Context context{table, g.frost_dir.empty() ? nullptr : &frost};

@@ -9,7 +9,8 @@ namespace dign::cli {
 
 void add_eval_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand(
-      "eval", "Evaluate a trained run: accuracy and calibration, clean, under Gaussian noise and on "
+      "eval",
+      "Evaluate a trained run: accuracy and calibration, clean, under Gaussian noise and on "
       "corrupted data (CIFAR-10-C)");
   auto o = std::make_shared<eval::EvalRunOptions>();
   cmd->add_option("--model", o->model_dir, "Run directory written by 'dign train'")->required();

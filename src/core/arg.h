@@ -8,18 +8,22 @@
 // before declaring further public members.
 #include <utility>
 
-#define DIGN_ARG(T, name)                                 \
- public:                                                  \
-  inline auto name(const T& value)->decltype(*this) {     \
-    this->name##_ = value;                                \
-    return *this;                                         \
-  }                                                       \
-  inline auto name(T&& value)->decltype(*this) {          \
-    this->name##_ = std::move(value);                     \
-    return *this;                                         \
-  }                                                       \
-  inline const T& name() const noexcept { return name##_; } \
-  inline T& name() noexcept { return name##_; }           \
-                                                          \
- private:                                                 \
+#define DIGN_ARG(T, name)                             \
+ public:                                              \
+  inline auto name(const T& value)->decltype(*this) { \
+    this->name##_ = value;                            \
+    return *this;                                     \
+  }                                                   \
+  inline auto name(T&& value)->decltype(*this) {      \
+    this->name##_ = std::move(value);                 \
+    return *this;                                     \
+  }                                                   \
+  inline const T& name() const noexcept {             \
+    return name##_;                                   \
+  }                                                   \
+  inline T& name() noexcept {                         \
+    return name##_;                                   \
+  }                                                   \
+                                                      \
+ private:                                             \
   T name##_

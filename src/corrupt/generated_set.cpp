@@ -75,9 +75,8 @@ class GeneratedSet : public data::CorruptedSet {
     return {{"source", "generated"},
             {"seed", options_.seed},
             {"table", table_ == Table::kCifar ? "cifar" : "tiny-imagenet"},
-            {"frost", options_.frost_dir.empty()
-                          ? "procedural"
-                          : "photographs from " + options_.frost_dir}};
+            {"frost",
+             options_.frost_dir.empty() ? "procedural" : "photographs from " + options_.frost_dir}};
   }
 
  private:

@@ -65,8 +65,7 @@ void write_corrupted_set(const data::CorruptedSet& set, const std::string& dir_n
     log << "wrote " << path.string() << " (" << severities * n << " images, "
         << static_cast<int64_t>(static_cast<double>(severities * n) / seconds) << " images/s)\n";
   }
-  const int64_t max_label =
-      n > 0 ? *std::max_element(set.labels().begin(), set.labels().end()) : 0;
+  const int64_t max_label = n > 0 ? *std::max_element(set.labels().begin(), set.labels().end()) : 0;
   data::NpyArray labels;
   labels.dtype = max_label < 256 ? "u1" : "i8";
   labels.shape = {severities * n};

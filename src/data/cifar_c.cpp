@@ -107,11 +107,11 @@ class CifarCSet : public CorruptedSet {
                    " images do not split into ", severity_count, " severities");
         per_severity_ = shape[0] / severity_count;
       }
-      DIGN_CHECK(shape[0] == per_severity_ * severity_count && shape[1] == height_ &&
-                     shape[2] == width_,
-                 path, ": shape (", shape[0], ", ", shape[1], ", ", shape[2],
-                 ", 3) differs from the other arrays' (", per_severity_ * severity_count, ", ",
-                 height_, ", ", width_, ", 3)");
+      DIGN_CHECK(
+          shape[0] == per_severity_ * severity_count && shape[1] == height_ && shape[2] == width_,
+          path, ": shape (", shape[0], ", ", shape[1], ", ", shape[2],
+          ", 3) differs from the other arrays' (", per_severity_ * severity_count, ", ", height_,
+          ", ", width_, ", 3)");
       arrays_.push_back(std::move(a));
     }
     corruptions_ = names;
