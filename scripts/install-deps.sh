@@ -13,6 +13,8 @@ packages=(
   # Wand's ImageMagick 6 in its Q16 (not HDRI) build, whose rounding the motion blur port follows.
   python3-numpy python3-scipy python3-skimage python3-opencv python3-pil python3-wand
   libmagickwand-6.q16-6
+  # The speed benchmark's peer (bench/train_peer.py): PyTorch from Python on the same LibTorch.
+  python3-torch
   # Fuzz targets and sanitizer builds (clang only recommends its fuzzer runtime):
   clang libclang-rt-14-dev llvm
 )

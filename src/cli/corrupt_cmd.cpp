@@ -9,8 +9,6 @@
 #include "core/threads.h"
 #include "core/version.h"
 #include "corrupt/preview.h"
-#include "corrupt/registry.h"
-#include "corrupt/weather/frost_texture.h"
 #include "corrupt/write_set.h"
 
 namespace dign::cli {
@@ -31,25 +29,25 @@ int run_corrupt(const CorruptCommandOptions& o) {
   const auto threads = set_threads(o.threads);
   data::DataOptions d = o.data;
   d.threads = threads;
+  // Both splits are decoded though only the test split is used: load_dataset has no
+  // test-only mode.
   const data::Dataset dataset = data::load_dataset(d);
   const data::ImageSet& test = dataset.test;
-  const corrupt::Table table = corrupt::table_for_size(test.height, test.width);
-  corrupt::GenerateOptions g = corrupt::resolved(o.generate, table);
+  corrupt::GenerateOptions g = o.generate;
   g.threads = threads;
+  // Resolves the options and loads the frost photographs once, for the preview and the files.
+  const auto set = corrupt::generate_corrupted(test, g);
   if (!o.preview.empty()) {
     DIGN_CHECK(o.preview_index >= 0 && o.preview_index < test.size(),
                "--preview-index: expected 0 to ", test.size() - 1, ", got ", o.preview_index);
-    std::vector<cv::Mat> frost;
-    if (!g.frost_dir.empty()) frost = corrupt::load_frost_images(g.frost_dir);
-    const corrupt::Context context{table, g.frost_dir.empty() ? nullptr : &frost};
     const cv::Mat rgb(static_cast<int>(test.height), static_cast<int>(test.width), CV_8UC3,
                       const_cast<uint8_t*>(test.image(o.preview_index)));
-    corrupt::write_png(o.preview, corrupt::preview_grid(rgb, g.corruptions, g.severities, g.seed,
-                                                        o.preview_index, context, 3));
+    const corrupt::GenerateOptions& r = set->options();
+    corrupt::write_png(o.preview, corrupt::preview_grid(rgb, r.corruptions, r.severities, r.seed,
+                                                        o.preview_index, set->context(), 3));
     std::cout << "wrote " << o.preview << "\n";
   }
   if (o.out.empty()) return 0;
-  const auto set = corrupt::generate_corrupted(test, g);
   const nlohmann::json source = {
       {"data_path", o.data.path},
       {"data_format", dataset.format},
@@ -76,6 +74,11 @@ void add_corrupt_command(CLI::App& app, Action& action) {
   add_data_options(*cmd, o->data, /*required=*/true);
   cmd->add_option("--out", o->out, "Output directory");
   add_corruption_options(*cmd, o->generate, "--seed");
+  cmd->add_option("--final-jpeg-quality", o->generate.final_jpeg_quality,
+                  "JPEG quality of a save after each corruption, as the Tiny-ImageNet-C writer "
+                  "saved every image (-1 = 85 for 64x64 images, none for 32x32; 0 = none)")
+      ->check(CLI::Range(-1, 100))
+      ->capture_default_str();
   cmd->add_option("--preview", o->preview,
                   "Also write FILE.png: one test image under every corruption and severity");
   cmd->add_option("--preview-index", o->preview_index, "Test image shown in the preview")

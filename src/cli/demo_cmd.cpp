@@ -28,6 +28,7 @@ struct DemoOptions {
   int threads = 0;
   std::string device = "auto";
   std::string precision = "auto";
+  std::string memory_format = "auto";
 };
 
 std::string default_out() {
@@ -46,6 +47,7 @@ int run_demo(const DemoOptions& d) {
     o.threads = d.threads;
     o.device = d.device;
     o.precision = d.precision;
+    o.memory_format = d.memory_format;
     std::cout << fmt::format(
                      "== training '{}' on synthetic ({} images, ResNet-18 width {}, {} "
                      "epochs) -> {}\n",
@@ -58,6 +60,7 @@ int run_demo(const DemoOptions& d) {
     e.threads = d.threads;
     e.device = d.device;
     e.precision = d.precision;
+    e.memory_format = d.memory_format;
     e.eval.seed = d.recipe.seed;
     std::cout << fmt::format("== evaluating '{}'\n", method);
     reports.push_back(eval::run_evaluation(e, std::cout));
@@ -95,7 +98,7 @@ void add_demo_command(CLI::App& app, Action& action) {
   cmd->add_option("--warmup-epochs", d->recipe.warmup_epochs, "Linear learning-rate warm-up")
       ->capture_default_str();
   cmd->add_option("--seed", d->recipe.seed, "Seed")->capture_default_str();
-  add_machine_options(*cmd, d->threads, d->device, d->precision);
+  add_machine_options(*cmd, d->threads, d->device, d->precision, d->memory_format);
   cmd->callback([&action, d] { action = [d] { return run_demo(*d); }; });
 }
 

@@ -45,7 +45,7 @@ void add_eval_command(CLI::App& app, Action& action) {
                   "Another model's eval.json on the same corruptions: adds mCE and relative mCE");
   cmd->add_option("--reliability-diagram", o->reliability_diagram,
                   "Write a reliability diagram (clean and corrupted): FILE.png or FILE.svg");
-  add_machine_options(*cmd, o->threads, o->device, o->precision);
+  add_machine_options(*cmd, o->threads, o->device, o->precision, o->memory_format);
   cmd->callback([&action, o] {
     action = [o] {
       eval::run_evaluation(*o, std::cout);

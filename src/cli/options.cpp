@@ -25,7 +25,7 @@ void add_data_options(CLI::App& command, data::DataOptions& data, bool required)
 }
 
 void add_machine_options(CLI::App& command, int& threads, std::string& device,
-                         std::string& precision) {
+                         std::string& precision, std::string& memory_format) {
   command.add_option("--threads", threads, "Threads (0 = the cores this process may use)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -36,6 +36,12 @@ void add_machine_options(CLI::App& command, int& threads, std::string& device,
       .add_option("--precision", precision,
                   "auto|fp32|bf16 (auto: bf16 where the CPU has native bf16, else fp32)")
       ->check(CLI::IsMember({"auto", "fp32", "bf16"}))
+      ->capture_default_str();
+  command
+      .add_option("--memory-format", memory_format,
+                  "auto|contiguous|channels-last (auto: channels-last under bf16, else "
+                  "contiguous)")
+      ->check(CLI::IsMember({"auto", "contiguous", "channels-last"}))
       ->capture_default_str();
 }
 

@@ -10,9 +10,9 @@ namespace dign::cli {
 /// --data, --format, --image-size, --synthetic-train, --synthetic-test, --synthetic-seed.
 void add_data_options(CLI::App& command, data::DataOptions& data, bool required);
 
-/// --threads, --device, --precision.
+/// --threads, --device, --precision, --memory-format.
 void add_machine_options(CLI::App& command, int& threads, std::string& device,
-                         std::string& precision);
+                         std::string& precision, std::string& memory_format);
 
 /// --corruptions, --severities, --corrupt-seed (or `seed_flag`), --frost-dir.
 void add_corruption_options(CLI::App& command, corrupt::GenerateOptions& generate,

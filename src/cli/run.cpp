@@ -41,6 +41,7 @@ int run(int argc, char** argv) {
   add_eval_command(app, action);
   add_demo_command(app, action);
   add_corrupt_command(app, action);
+  add_bench_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -21,7 +21,7 @@ struct TrainArgs {
   std::string augment;
   double sigma_max = 0, lambda = 0, sigma = 0;
   int64_t samples = 0, ensemble = 0;
-  bool quiet = false;
+  bool quiet = false, concat_views = false;
   std::string resume;
   std::string preload_error;  ///< reading the resumed run's config failed
 
@@ -35,13 +35,14 @@ struct TrainArgs {
     sigma_max = o.method.dign.sigma_max();
     lambda = o.method.dign.lambda();
     samples = o.method.dign.samples();
+    concat_views = o.method.dign.concat_views();
     sigma = o.method.rse.sigma();
     ensemble = o.method.rse.ensemble();
   }
   train::TrainOptions options() const {
     train::TrainOptions t = o;
     t.augment = data::parse_augment_list(augment);
-    t.method.dign.lambda(lambda).sigma_max(sigma_max).samples(samples);
+    t.method.dign.lambda(lambda).sigma_max(sigma_max).samples(samples).concat_views(concat_views);
     t.method.gn.sigma_max(sigma_max);
     t.method.rse.sigma(sigma).ensemble(ensemble);
     t.progress = !quiet;
@@ -112,6 +113,9 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
       ->capture_default_str();
   cmd->add_option("--samples", a->samples, "DiGN: noisy views per example (n)")
       ->capture_default_str();
+  cmd->add_flag("--concat-views", a->concat_views,
+                "DiGN: one forward pass over the clean and noisy views together (faster; "
+                "BatchNorm pools the views' statistics); default: one pass per view, as the paper");
   cmd->add_option("--sigma", a->sigma, "RSE: fixed training noise level")->capture_default_str();
   cmd->add_option("--ensemble", a->ensemble, "RSE: test-time ensemble size recorded with the model")
       ->capture_default_str();
@@ -131,7 +135,7 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
   cmd->add_option("--on-nonfinite", o.on_nonfinite,
                   "NaN/Inf loss or gradient: stop (keep the last checkpoint) or skip the batch")
       ->capture_default_str();
-  add_machine_options(*cmd, o.threads, o.device, o.precision);
+  add_machine_options(*cmd, o.threads, o.device, o.precision, o.memory_format);
   cmd->add_flag("--quiet", a->quiet, "No progress output");
 
   cmd->callback([&action, a] {

@@ -251,21 +251,28 @@ cv::Mat pixelate(const cv::Mat& rgb, int severity, Rng&, const Context& context)
   return pil_box_resize(pil_box_resize(rgb, w, h), rgb.cols, rgb.rows);
 }
 
-cv::Mat jpeg_compression(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
+cv::Mat jpeg_round_trip(const cv::Mat& rgb, int quality) {
   // PIL save(quality=c) then reopen: libjpeg with the IJG tables scaled by c and 4:2:0
-  // chroma, which are also OpenCV's defaults; OpenCV wants BGR.
-  const int quality = pick(kJpegCifar, kJpegTiny, severity, context);
-  DIGN_CHECK(rgb.type() == CV_8UC3, "jpeg_compression: expected a uint8 HxWx3 image");
+  // chroma, which are also OpenCV's defaults; OpenCV wants BGR. (PIL's optimize=True, which
+  // the Tiny-ImageNet-C writer passes, only rebuilds the Huffman tables: same pixels.)
+  DIGN_CHECK(rgb.type() == CV_8UC3, "jpeg_round_trip: expected a uint8 HxWx3 image");
+  DIGN_CHECK(quality >= 1 && quality <= 100, "jpeg_round_trip: quality must be 1 to 100, got ",
+             quality);
   cv::Mat bgr;
   cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
   std::vector<uint8_t> bytes;
   DIGN_CHECK(cv::imencode(".jpg", bgr, bytes, {cv::IMWRITE_JPEG_QUALITY, quality}),
-             "jpeg_compression: OpenCV could not encode a JPEG");
+             "jpeg_round_trip: OpenCV could not encode a JPEG");
   const cv::Mat decoded = cv::imdecode(bytes, cv::IMREAD_COLOR);
-  DIGN_CHECK(!decoded.empty(), "jpeg_compression: OpenCV could not decode its own JPEG");
+  DIGN_CHECK(!decoded.empty(), "jpeg_round_trip: OpenCV could not decode its own JPEG");
   cv::Mat out;
   cv::cvtColor(decoded, out, cv::COLOR_BGR2RGB);
   return out;
+}
+
+cv::Mat jpeg_compression(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
+  DIGN_CHECK(rgb.type() == CV_8UC3, "jpeg_compression: expected a uint8 HxWx3 image");
+  return jpeg_round_trip(rgb, pick(kJpegCifar, kJpegTiny, severity, context));
 }
 
 cv::Mat saturate(const cv::Mat& rgb, int severity, Rng&, const Context& context) {

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "corrupt/digital.h"
 #include "corrupt/registry.h"
 #include "corrupt/weather/frost_texture.h"
 
@@ -32,66 +33,62 @@ GenerateOptions resolved(GenerateOptions o, Table table) {
   }
   DIGN_CHECK(std::adjacent_find(o.severities.begin(), o.severities.end()) == o.severities.end(),
              "--severities: a severity is listed twice");
+  // The Tiny-ImageNet-C writer saved every image as JPEG quality 85; CIFAR-10-C is .npy.
+  if (o.final_jpeg_quality == -1) o.final_jpeg_quality = table == Table::kTiny ? 85 : 0;
+  DIGN_CHECK(o.final_jpeg_quality >= 0 && o.final_jpeg_quality <= 100,
+             "--final-jpeg-quality: expected 0 (none), 1 to 100, or -1 (the table's), got ",
+             o.final_jpeg_quality);
   DIGN_CHECK(o.threads >= 1, "threads: expected at least 1");
   return o;
 }
 
-namespace {
+GeneratedSet::GeneratedSet(const data::ImageSet& images, const GenerateOptions& options)
+    : images_(images), table_(table_for_size(images.height, images.width)) {
+  options_ = resolved(options, table_);
+  if (!options_.frost_dir.empty()) frost_ = load_frost_images(options_.frost_dir);
+  context_.table = table_;
+  context_.frost_images = options_.frost_dir.empty() ? nullptr : &frost_;
+  corruptions_ = options_.corruptions;
+  severities_ = options_.severities;
+  labels_ = images.labels;
+  height_ = images.height;
+  width_ = images.width;
+  for (const auto& name : corruptions_) entries_.push_back(&find_corruption(name));
+}
 
-class GeneratedSet : public data::CorruptedSet {
- public:
-  GeneratedSet(const data::ImageSet& images, const GenerateOptions& options)
-      : images_(images), table_(table_for_size(images.height, images.width)) {
-    options_ = resolved(options, table_);
-    if (!options_.frost_dir.empty()) frost_ = load_frost_images(options_.frost_dir);
-    context_.table = table_;
-    context_.frost_images = options_.frost_dir.empty() ? nullptr : &frost_;
-    corruptions_ = options_.corruptions;
-    severities_ = options_.severities;
-    labels_ = images.labels;
-    height_ = images.height;
-    width_ = images.width;
-    for (const auto& name : corruptions_) entries_.push_back(&find_corruption(name));
-  }
-
-  void read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const override {
-    DIGN_CHECK(c < entries_.size() && s < severities_.size() && begin >= 0 && count >= 0 &&
-                   begin + count <= size(),
-               "generated corruptions: read outside the set");
-    const int h = static_cast<int>(height_), w = static_cast<int>(width_);
-    parallel_chunks(count, options_.threads, [&](int64_t from, int64_t to) {
-      for (int64_t i = from; i < to; ++i) {
-        const int64_t index = begin + i;
-        // The source image is only read: wrapping it without a copy is safe.
-        const cv::Mat rgb(h, w, CV_8UC3, const_cast<uint8_t*>(images_.image(index)));
-        const cv::Mat result =
-            corrupt_image(*entries_[c], rgb, severities_[s], options_.seed, index, context_);
-        std::memcpy(out + i * image_bytes(), result.data, static_cast<size_t>(image_bytes()));
+void GeneratedSet::read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const {
+  DIGN_CHECK(c < entries_.size() && s < severities_.size() && begin >= 0 && count >= 0 &&
+                 begin + count <= size(),
+             "generated corruptions: read outside the set");
+  const int h = static_cast<int>(height_), w = static_cast<int>(width_);
+  parallel_chunks(count, options_.threads, [&](int64_t from, int64_t to) {
+    for (int64_t i = from; i < to; ++i) {
+      const int64_t index = begin + i;
+      // The source image is only read: wrapping it without a copy is safe.
+      const cv::Mat rgb(h, w, CV_8UC3, const_cast<uint8_t*>(images_.image(index)));
+      cv::Mat result =
+          corrupt_image(*entries_[c], rgb, severities_[s], options_.seed, index, context_);
+      if (options_.final_jpeg_quality > 0) {
+        result = jpeg_round_trip(result, options_.final_jpeg_quality);
       }
-    });
-  }
+      std::memcpy(out + i * image_bytes(), result.data, static_cast<size_t>(image_bytes()));
+    }
+  });
+}
 
-  nlohmann::json describe() const override {
-    return {{"source", "generated"},
-            {"seed", options_.seed},
-            {"table", table_ == Table::kCifar ? "cifar" : "tiny-imagenet"},
-            {"frost",
-             options_.frost_dir.empty() ? "procedural" : "photographs from " + options_.frost_dir}};
-  }
+nlohmann::json GeneratedSet::describe() const {
+  return {{"source", "generated"},
+          {"seed", options_.seed},
+          {"table", table_ == Table::kCifar ? "cifar" : "tiny-imagenet"},
+          {"frost",
+           options_.frost_dir.empty() ? "procedural" : "photographs from " + options_.frost_dir},
+          {"final_jpeg_quality", options_.final_jpeg_quality > 0
+                                     ? nlohmann::json(options_.final_jpeg_quality)
+                                     : nlohmann::json(nullptr)}};
+}
 
- private:
-  const data::ImageSet& images_;
-  Table table_;
-  GenerateOptions options_;
-  std::vector<cv::Mat> frost_;
-  Context context_;
-  std::vector<const Corruption*> entries_;
-};
-
-}  // namespace
-
-std::unique_ptr<data::CorruptedSet> generate_corrupted(const data::ImageSet& images,
-                                                       const GenerateOptions& options) {
+std::unique_ptr<GeneratedSet> generate_corrupted(const data::ImageSet& images,
+                                                 const GenerateOptions& options) {
   DIGN_CHECK(images.size() > 0, "corruptions: the test set is empty");
   return std::make_unique<GeneratedSet>(images, options);
 }

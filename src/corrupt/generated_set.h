@@ -3,7 +3,11 @@
 // evaluation reads them like a CIFAR-10-C directory without a disk round trip,
 // and `dign corrupt` writes them out in that layout (write_set.h). Every image
 // is a function of (seed, corruption, severity, index in reader order), so the
-// result does not depend on batch size or thread count.
+// result does not depend on batch size or thread count. 64x64 images then get the
+// Tiny-ImageNet-C writer's JPEG save at quality 85 (GenerateOptions::final_jpeg_quality).
+//
+//   auto set = generate_corrupted(test, GenerateOptions{});  // the table's benchmark
+//   set->read(/*corruption=*/0, /*severity index=*/0, 0, 100, buffer.data());
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +26,11 @@ struct GenerateOptions {
   uint64_t seed = 0;
   /// The original frost photographs (frost1.png ... frost5.jpg); empty = procedural frost.
   std::string frost_dir;
+  /// JPEG quality of a save applied to every corrupted image: the Tiny-ImageNet-C writer
+  /// stored each image as JPEG quality 85 (corruptions.md 0.2), so its jpeg_compression is
+  /// compressed twice. 0 = none; -1 = the table's: 85 for Tiny-ImageNet, none for CIFAR
+  /// (whose .npy files are lossless). Default: -1
+  int final_jpeg_quality = -1;
   /// Worker threads generating a batch.
   int threads = 1;
 };
@@ -30,12 +39,39 @@ struct GenerateOptions {
 /// Tiny-ImageNet-C; dign::Error naming the supported sizes otherwise.
 Table table_for_size(int64_t height, int64_t width);
 
-/// Checks names, severities (1-5, no repeats) and the frost directory; sorts severities.
-/// dign::Error naming the option otherwise.
+/// Checks names, severities (1-5, no repeats) and the final JPEG quality; fills in the
+/// table's corruptions and final JPEG quality where left to default; sorts severities.
+/// dign::Error naming the option otherwise. (The frost directory is checked when a set
+/// loads it.)
 GenerateOptions resolved(GenerateOptions options, Table table);
 
-/// `images` must outlive the returned set.
-std::unique_ptr<data::CorruptedSet> generate_corrupted(const data::ImageSet& images,
-                                                       const GenerateOptions& options);
+class GeneratedSet : public data::CorruptedSet {
+ public:
+  /// Resolves `options` for the images' table and loads the frost photographs, once.
+  /// `images` must outlive the set.
+  GeneratedSet(const data::ImageSet& images, const GenerateOptions& options);
+  GeneratedSet(const GeneratedSet&) = delete;
+  GeneratedSet& operator=(const GeneratedSet&) = delete;
+
+  void read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const override;
+  nlohmann::json describe() const override;
+
+  /// The resolved options, and the context every image is corrupted with: a preview grid
+  /// made with them shows the set's images (before the final JPEG save).
+  const GenerateOptions& options() const { return options_; }
+  const Context& context() const { return context_; }
+
+ private:
+  const data::ImageSet& images_;
+  Table table_;
+  GenerateOptions options_;
+  std::vector<cv::Mat> frost_;
+  Context context_;
+  std::vector<const Corruption*> entries_;
+};
+
+/// A GeneratedSet; dign::Error for an empty `images` or bad options.
+std::unique_ptr<GeneratedSet> generate_corrupted(const data::ImageSet& images,
+                                                 const GenerateOptions& options);
 
 }  // namespace dign::corrupt

@@ -7,19 +7,13 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/json_checked.h"
 #include "core/mapped_file.h"
-#include "corrupt/registry.h"
 #include "data/npy.h"
 
 namespace dign::data {
 
 namespace fs = std::filesystem;
-
-const std::vector<std::string>& default_noise_set() {
-  static const std::vector<std::string> names = {"gaussian_noise", "shot_noise", "impulse_noise",
-                                                 "speckle_noise"};
-  return names;
-}
 
 namespace {
 
@@ -35,11 +29,15 @@ std::vector<int> severities_of(const fs::path& dir) {
   if (!fs::exists(manifest)) return {1, 2, 3, 4, 5};
   try {
     const auto j = nlohmann::json::parse(read_text_file(manifest.string()));
+    DIGN_CHECK(j.is_object() && j.contains("severities") && j["severities"].is_array(),
+               manifest.string(), ": expected a 'severities' array");
     std::vector<int> severities;
-    for (const auto& s : j.at("severities")) {
-      DIGN_CHECK(s.is_number_integer() && s.get<int64_t>() >= 1 && s.get<int64_t>() <= 5,
-                 manifest.string(), ": severities must be integers in 1..5");
-      severities.push_back(s.get<int>());
+    for (const auto& s : j["severities"]) {
+      // Checked before converting: a hostile manifest must give an error, not a wrapped value.
+      const int64_t severity = json_value_int64(s, manifest.string() + ": a severity");
+      DIGN_CHECK(severity >= 1 && severity <= 5, manifest.string(),
+                 ": severities must be integers in 1..5, got ", severity);
+      severities.push_back(static_cast<int>(severity));
     }
     DIGN_CHECK(!severities.empty() && std::is_sorted(severities.begin(), severities.end()) &&
                    std::adjacent_find(severities.begin(), severities.end()) == severities.end(),
@@ -67,19 +65,7 @@ class CifarCSet : public CorruptedSet {
       }
     }
     DIGN_CHECK(!names.empty(), "--corrupted ", dir, ": no <corruption>.npy file beside labels.npy");
-    // The generator's order for the corruptions it knows (as generated sets and the paper's
-    // tables list them), then the others by name.
-    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
-      const auto rank = [](const std::string& name) {
-        const auto& catalog = corrupt::corruption_catalog();
-        for (size_t i = 0; i < catalog.size(); ++i) {
-          if (catalog[i].name == name) return i;
-        }
-        return catalog.size();
-      };
-      const size_t ra = rank(a), rb = rank(b);
-      return ra != rb ? ra < rb : a < b;
-    });
+    sort_corruption_names(names);
     severities_ = severities_of(root);
     const auto severity_count = static_cast<int64_t>(severities_.size());
 

@@ -2,11 +2,16 @@
 // A corrupted test set, as the paper's robustness evaluation consumes it: the same N
 // test images (with their labels) under named corruptions at severities 1-5, read
 // batch by batch so that memory does not grow with the number of corrupted images.
-// Two sources implement it: CIFAR-10-C style .npy directories (cifar_c.h, memory
-// mapped) and corruptions generated in memory (corrupt/generated_set.h).
+// Three sources implement it: CIFAR-10-C style .npy directories (cifar_c.h, memory
+// mapped), Tiny-ImageNet-C image folders (tiny_imagenet_c.h, decoded per read) and
+// corruptions generated in memory (corrupt/generated_set.h).
+//
+//   auto set = open_corrupted_set("Tiny-ImageNet-C");   // either directory layout
+//   set->relabel_by_name(test.class_names);              // the model's class order
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +32,15 @@ class CorruptedSet {
   int64_t image_bytes() const { return height_ * width_ * 3; }
   /// Labels of the N images (the same at every corruption and severity).
   const std::vector<int64_t>& labels() const { return labels_; }
+  /// The class name of each label when the source names its classes (Tiny-ImageNet-C's
+  /// wnid folders); empty when it does not (CIFAR-10-C stores bare numbers).
+  const std::vector<std::string>& class_names() const { return class_names_; }
+
+  /// Maps the labels to the index of their class name in `order` (the model's classes):
+  /// folders sort by name, while a Tiny-ImageNet model numbers its classes in wnids.txt
+  /// order. Does nothing when class_names() is empty; dign::Error naming a class that is
+  /// not in `order`.
+  void relabel_by_name(const std::vector<std::string>& order);
 
   /// Copies images [begin, begin + count) of corruptions()[c] at severities()[s] into
   /// `out` (count * image_bytes() bytes, uint8 HWC RGB). Thread-safe.
@@ -38,6 +52,7 @@ class CorruptedSet {
   std::vector<std::string> corruptions_;
   std::vector<int> severities_;
   std::vector<int64_t> labels_;
+  std::vector<std::string> class_names_;
   int64_t height_ = 0;
   int64_t width_ = 0;
 };
@@ -45,5 +60,14 @@ class CorruptedSet {
 /// The paper's noise corruptions (the -N metrics are computed over them, except
 /// gaussian_noise, which the paper excludes for fairness to Gaussian-noise training).
 const std::vector<std::string>& default_noise_set();
+
+/// Sorts corruption names into report order: the generator's order for the corruptions it
+/// knows (as generated sets and the paper's tables list them), then the others by name.
+void sort_corruption_names(std::vector<std::string>& names);
+
+/// Opens a corrupted test set on disk in either layout: a CIFAR-10-C directory (any .npy
+/// file in `dir`: cifar_c.h) or a Tiny-ImageNet-C tree (tiny_imagenet_c.h). dign::Error
+/// naming `dir` and both layouts when it is neither.
+std::unique_ptr<CorruptedSet> open_corrupted_set(const std::string& dir);
 
 }  // namespace dign::data

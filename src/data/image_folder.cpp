@@ -111,17 +111,6 @@ cv::Mat resize_and_crop(const cv::Mat& image, int side, const std::string& path)
   return resized(cv::Rect(left, top, side, side));
 }
 
-// Writes `bgr` (rows x cols) as RGB HWC into `out`.
-void store_rgb(const cv::Mat& bgr, uint8_t* out) {
-  cv::Mat rgb(bgr.rows, bgr.cols, CV_8UC3, out);
-  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-  // cvtColor reuses `rgb` when size and type match; guard against a silent reallocation.
-  if (rgb.data != out) {
-    const cv::Mat wrapped(bgr.rows, bgr.cols, CV_8UC3, out);
-    rgb.copyTo(wrapped);
-  }
-}
-
 std::string size_text(int64_t width, int64_t height) {
   return std::to_string(width) + "x" + std::to_string(height);
 }
@@ -170,6 +159,20 @@ std::vector<std::string> list_image_files(const std::string& dir) {
     if (has_image_extension(name)) files.push_back((fs::path(dir) / name).string());
   }
   return files;
+}
+
+std::vector<std::string> list_subfolders(const std::string& dir) {
+  return list_entries(dir, /*directories=*/true);
+}
+
+void store_rgb(const cv::Mat& bgr, uint8_t* out) {
+  cv::Mat rgb(bgr.rows, bgr.cols, CV_8UC3, out);
+  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  // cvtColor reuses `rgb` when size and type match; guard against a silent reallocation.
+  if (rgb.data != out) {
+    const cv::Mat wrapped(bgr.rows, bgr.cols, CV_8UC3, out);
+    rgb.copyTo(wrapped);
+  }
 }
 
 ImageSet decode_images(const std::vector<std::string>& files, const std::vector<int64_t>& labels,

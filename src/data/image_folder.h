@@ -1,6 +1,6 @@
 #pragma once
-// Reader for torchvision-style image folders, plus the decoding shared with
-// the other folder-shaped readers (tiny_imagenet.cpp).
+// Reader for torchvision-style image folders, plus the listing and decoding shared
+// with the other folder-shaped readers (tiny_imagenet.cpp, tiny_imagenet_c.cpp).
 //
 //   dir/train/<class>/*.{jpg,jpeg,png}
 //   dir/test/<class>/*  (or dir/val/<class>/* when there is no test/)
@@ -51,6 +51,14 @@ bool has_image_extension(const std::string& file_name);
 /// The image files (by extension) directly in `dir`, sorted by file name,
 /// skipping hidden ones. Throws dign::Error if `dir` cannot be listed.
 std::vector<std::string> list_image_files(const std::string& dir);
+
+/// The names (not paths) of the folders directly in `dir`, sorted, skipping hidden
+/// ones. Throws dign::Error if `dir` cannot be listed.
+std::vector<std::string> list_subfolders(const std::string& dir);
+
+/// Writes a decoded 8-bit BGR image (decode_image_bytes) as RGB HWC bytes to `out`
+/// (rows * cols * 3 bytes).
+void store_rgb(const cv::Mat& bgr, uint8_t* out);
 
 /// Decodes `files` (PNG or JPEG) into one ImageSet, files[i] labelled
 /// labels[i], with `threads` threads and a result independent of it.

@@ -9,12 +9,14 @@
 #include "core/device.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/memory.h"
 #include "core/threads.h"
 #include "core/version.h"
-#include "data/cifar_c.h"
+#include "data/corrupted_set.h"
 #include "eval/corruption_report.h"
 #include "eval/report.h"
 #include "metrics/reliability_diagram.h"
+#include "models/memory_format.h"
 #include "train/checkpoint.h"
 #include "train/run_config.h"
 #include "train/run_files.h"
@@ -38,7 +40,8 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
   o.eval.validate();
   // Every option that can be wrong is checked before the model or the data are loaded.
   std::unique_ptr<data::CorruptedSet> set;
-  if (!o.corrupted.empty() && o.corrupted != "generate") set = data::open_cifar_c(o.corrupted);
+  if (!o.corrupted.empty() && o.corrupted != "generate")
+    set = data::open_corrupted_set(o.corrupted);
   if (o.corrupted == "generate") corrupt::resolved(o.generate, corrupt::Table::kCifar);
   if (!o.reliability_diagram.empty()) metrics::figure_format_for_path(o.reliability_diagram);
   DIGN_CHECK(o.baseline.empty() || !o.corrupted.empty(),
@@ -66,6 +69,7 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
   const int threads = set_threads(o.threads);
   const std::string device_name = resolve_device(o.device);
   const std::string precision = resolve_precision(o.precision, device_name);
+  const std::string memory_format = models::resolve_memory_format(o.memory_format, precision);
   const torch::Device device(device_name);
 
   data::DataOptions d = o.data;
@@ -86,6 +90,7 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
              meta["model_options"]["num_classes"].get<int64_t>());
   const nlohmann::json loaded = train::load_checkpoint(ckpt, *model, nullptr);
   model->to(device);
+  models::apply_memory_format(*model, memory_format);
 
   EvalOptions eval = o.eval;
   eval.precision = precision;
@@ -130,6 +135,8 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
       g.threads = threads;
       set = corrupt::generate_corrupted(test, g);
     }
+    // Tiny-ImageNet-C numbers its sorted wnid folders; the model, wnids.txt's order.
+    set->relabel_by_name(test.class_names);
     for (int64_t label : set->labels()) {
       DIGN_CHECK(label < test.num_classes(), "--corrupted ", o.corrupted, ": label ", label,
                  " is outside the model's ", test.num_classes(), " classes");
@@ -139,9 +146,10 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
     report["corrupted"] = corrupted_json(results, *set, o.corruption);
     const auto& k = report["corrupted"];
     out << fmt::format("corrupted: mCA {}  mCA-N {}\n", k["mca"].dump(), k["mca_n"].dump());
-    corrupted_images = set->size() * static_cast<int64_t>(set->corruptions().size() *
-                                                          set->severities().size());
-    if (!k["all"].is_null()) diagram.push_back({"corrupted", results.pooled_all.calibration.value()});
+    corrupted_images =
+        set->size() * static_cast<int64_t>(set->corruptions().size() * set->severities().size());
+    if (!k["all"].is_null())
+      diagram.push_back({"corrupted", results.pooled_all.calibration.value()});
     if (!k["noise"].is_null()) {
       diagram.push_back({"noise corruptions", results.pooled_noise.calibration.value()});
     }
@@ -149,8 +157,8 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
       try {
         add_baseline_errors(report, baseline, o.baseline);
       } catch (const nlohmann::json::exception& e) {
-        throw Error(detail::concat("--baseline ", o.baseline, ": not a dign report (", e.what(),
-                                   ")"));
+        throw Error(
+            detail::concat("--baseline ", o.baseline, ": not a dign report (", e.what(), ")"));
       }
     }
   }
@@ -172,6 +180,7 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
                           {"test_per_class", test_per_class},
                           {"test_hash", data::content_hash(test)},
                           {"precision", precision},
+                          {"memory_format", memory_format},
                           {"device", device_name},
                           {"seed", eval.seed},
                           {"threads", threads},
@@ -180,11 +189,13 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
                           {"libtorch_version", TORCH_VERSION}};
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double images = (static_cast<double>(test.size()) *
-                            static_cast<double>(1 + eval.noise_sigmas.size()) +
-                        static_cast<double>(corrupted_images)) *
-                       static_cast<double>(eval.ensemble);
-  report["timing"] = {{"seconds", seconds}, {"images_per_second", images / seconds}};
+  const double images =
+      (static_cast<double>(test.size()) * static_cast<double>(1 + eval.noise_sigmas.size()) +
+       static_cast<double>(corrupted_images)) *
+      static_cast<double>(eval.ensemble);
+  report["timing"] = {{"seconds", seconds},
+                      {"images_per_second", images / seconds},
+                      {"peak_resident_mib", peak_resident_mib()}};
   write_report(out_path, report);
   out << "wrote " << out_path << "\n";
   return report;

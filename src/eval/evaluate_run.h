@@ -29,6 +29,8 @@ struct EvalRunOptions {
   int threads = 0;
   std::string device = "auto";
   std::string precision = "auto";
+  /// auto | contiguous | channels-last (see models/memory_format.h).
+  std::string memory_format = "auto";
   /// Corrupted test set: a CIFAR-10-C style directory, or "generate" to corrupt the test
   /// split in memory with `generate`'s corruptions, severities, seed and frost; empty = none.
   std::string corrupted;

@@ -29,6 +29,10 @@ class ClassifierImpl : public torch::nn::Module {
  public:
   /// images: float [N,3,H,W] in [0,1] -> logits [N, num_classes].
   virtual torch::Tensor forward(torch::Tensor images) = 0;
+  /// Floating-point operations of one image's forward pass at height x width, counting
+  /// a multiply-add as 2 and only convolutions and linear layers (the rest is a few
+  /// percent); 0 when the architecture does not say. Benchmarks report FLOP rates from it.
+  virtual double forward_flops(int64_t /*height*/, int64_t /*width*/) const { return 0.0; }
 };
 
 using Classifier = std::shared_ptr<ClassifierImpl>;

@@ -19,9 +19,19 @@ nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride) {
   return nn::Conv2d(
       nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false));
 }
+// 2 * multiply-adds of convolution `c` producing an h x w map.
+double conv_flops(const nn::Conv2dImpl& c, int64_t h, int64_t w) {
+  return 2.0 * static_cast<double>(c.weight.numel()) * static_cast<double>(h * w);
+}
+
+// Output side of a convolution with padding kernel/2 (ours): ceil(side / stride).
+int64_t strided(int64_t side, int64_t stride) {
+  return (side + stride - 1) / stride;
+}
 }  // namespace
 
-BasicBlockImpl::BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride) {
+BasicBlockImpl::BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride)
+    : stride_(stride) {
   conv1_ = register_module("conv1", conv(in_planes, planes, 3, stride));
   bn1_ = register_module("bn1", nn::BatchNorm2d(planes));
   conv2_ = register_module("conv2", conv(planes, planes, 3, 1));
@@ -32,6 +42,14 @@ BasicBlockImpl::BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride
     shortcut_->push_back(conv(in_planes, planes, 1, stride));
     shortcut_->push_back(nn::BatchNorm2d(planes));
   }
+}
+
+double BasicBlockImpl::flops(int64_t& h, int64_t& w) const {
+  h = strided(h, stride_);
+  w = strided(w, stride_);
+  double total = conv_flops(*conv1_, h, w) + conv_flops(*conv2_, h, w);
+  if (!shortcut_->is_empty()) total += conv_flops(*shortcut_->ptr<nn::Conv2dImpl>(0), h, w);
+  return total;
 }
 
 torch::Tensor BasicBlockImpl::forward(const torch::Tensor& x) {
@@ -60,10 +78,20 @@ ResNetImpl::ResNetImpl(const ModelOptions& options, const std::vector<int64_t>& 
 }
 
 torch::Tensor ResNetImpl::forward(torch::Tensor images) {
+  // Inputs follow the weights' layout (see memory_format.h); a no-op when they agree.
+  images = images.contiguous(stem_->weight.suggest_memory_format());
   auto x = torch::relu(stem_bn_(stem_(normalize_(images))));
   x = stages_->forward(x);
   x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
   return classifier_(x);
+}
+
+double ResNetImpl::forward_flops(int64_t height, int64_t width) const {
+  double total = conv_flops(*stem_, height, width);
+  for (const auto& block : stages_->children()) {
+    total += std::dynamic_pointer_cast<BasicBlockImpl>(block)->flops(height, width);
+  }
+  return total + 2.0 * static_cast<double>(classifier_->weight.numel());
 }
 
 }  // namespace dign::models

@@ -17,8 +17,12 @@ class BasicBlockImpl : public torch::nn::Module {
  public:
   BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride);
   torch::Tensor forward(const torch::Tensor& x);
+  /// Forward FLOPs (see ClassifierImpl::forward_flops) for an h x w input; h and w
+  /// become the output's size.
+  double flops(int64_t& h, int64_t& w) const;
 
  private:
+  int64_t stride_ = 1;
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr};
   torch::nn::Sequential shortcut_{nullptr};
@@ -29,6 +33,7 @@ class ResNetImpl : public ClassifierImpl {
  public:
   ResNetImpl(const ModelOptions& options, const std::vector<int64_t>& blocks_per_stage);
   torch::Tensor forward(torch::Tensor images) override;
+  double forward_flops(int64_t height, int64_t width) const override;
 
  private:
   Normalize normalize_{nullptr};

@@ -12,16 +12,33 @@ Dign::Dign(DignOptions options) : options_(options) {
 
 ObjectiveOutput Dign::compute(models::ClassifierImpl& model, const Batch& batch,
                               torch::Generator& generator) {
-  auto clean_logits = model.forward(batch.images);
-  auto ce = cross_entropy(clean_logits, batch.labels);
-  // One forward per noisy view, as the paper's code does; BatchNorm then sees
-  // each view's own batch statistics.
-  torch::Tensor consistency = torch::zeros({}, ce.options());
-  for (int64_t k = 0; k < options_.samples(); ++k) {
-    auto noisy = add_diverse_gaussian_noise(batch.images, options_.sigma_max(), generator);
-    consistency = consistency + kl_divergence(clean_logits, model.forward(noisy)).mean();
+  const int64_t n = options_.samples();
+  // The same draws, in the same order, whichever way the views are computed.
+  torch::Tensor clean_logits;
+  std::vector<torch::Tensor> noisy_logits;
+  if (options_.concat_views()) {
+    std::vector<torch::Tensor> views = {batch.images};
+    for (int64_t k = 0; k < n; ++k) {
+      views.push_back(add_diverse_gaussian_noise(batch.images, options_.sigma_max(), generator));
+    }
+    auto logits = model.forward(torch::cat(views, 0)).chunk(n + 1, 0);
+    clean_logits = logits[0];
+    noisy_logits.assign(logits.begin() + 1, logits.end());
+  } else {
+    // One forward per view, as the paper's code does; BatchNorm then sees each view's own
+    // batch statistics.
+    clean_logits = model.forward(batch.images);
+    for (int64_t k = 0; k < n; ++k) {
+      auto view = add_diverse_gaussian_noise(batch.images, options_.sigma_max(), generator);
+      noisy_logits.push_back(model.forward(view));
+    }
   }
-  consistency = consistency / static_cast<double>(options_.samples());
+  auto ce = cross_entropy(clean_logits, batch.labels);
+  torch::Tensor consistency = torch::zeros({}, ce.options());
+  for (const auto& logits : noisy_logits) {
+    consistency = consistency + kl_divergence(clean_logits, logits).mean();
+  }
+  consistency = consistency / static_cast<double>(n);
   auto loss = ce + options_.lambda() * consistency;
   return {loss, clean_logits, {{"ce", ce.detach()}, {"kl", consistency.detach()}}};
 }

@@ -56,6 +56,7 @@ nlohmann::json to_json(const MethodConfig& c) {
     j["lambda"] = c.dign.lambda();
     j["sigma_max"] = c.dign.sigma_max();
     j["samples"] = c.dign.samples();
+    j["concat_views"] = c.dign.concat_views();
   } else if (c.method == "gn") {
     j["sigma_max"] = c.gn.sigma_max();
   } else if (c.method == "rse") {
@@ -71,7 +72,8 @@ MethodConfig method_config_from_json(const nlohmann::json& j, const std::string&
   if (c.method == "dign") {
     c.dign.lambda(j.at("lambda").get<double>())
         .sigma_max(j.at("sigma_max").get<double>())
-        .samples(json_int64(j, "samples", source));
+        .samples(json_int64(j, "samples", source))
+        .concat_views(j.value("concat_views", false));
   } else if (c.method == "gn") {
     c.gn.sigma_max(j.at("sigma_max").get<double>());
   } else if (c.method == "rse") {

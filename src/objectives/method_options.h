@@ -22,6 +22,11 @@ struct DignOptions {
   DIGN_ARG(double, sigma_max) = 0.2;
   /// Noisy views n per example. Default: 3 (paper).
   DIGN_ARG(int64_t, samples) = 3;
+  /// Run the clean and the n noisy views as one batch of (n+1)N images instead of n+1
+  /// forward passes. Fewer, larger operations; but BatchNorm then normalizes with the
+  /// statistics of all views together, a different computation from the paper's code
+  /// (one forward per view). Default: false (the paper's).
+  DIGN_ARG(bool, concat_views) = false;
 
  public:
   /// Throws dign::Error naming the option for values out of range.

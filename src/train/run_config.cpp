@@ -24,6 +24,10 @@ RunConfig parse_run_config(const std::string& text, const std::string& source) {
     const auto precision = resolved.at("precision").get<std::string>();
     DIGN_CHECK(precision == "fp32" || precision == "bf16", source,
                ": resolved precision must be fp32 or bf16, got '", precision, "'");
+    const auto memory_format = resolved.value("memory_format", std::string("contiguous"));
+    DIGN_CHECK(memory_format == "contiguous" || memory_format == "channels-last", source,
+               ": resolved memory_format must be contiguous or channels-last, got '", memory_format,
+               "'");
     const auto& data = c.json.at("data");
     for (const char* key : {"train_hash", "selection_hash"}) data.at(key).get<std::string>();
     if (c.json.contains("inference")) {

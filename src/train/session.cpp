@@ -13,6 +13,7 @@
 #include "core/rng.h"
 #include "core/threads.h"
 #include "core/version.h"
+#include "models/memory_format.h"
 #include "models/registry.h"
 #include "objectives/registry.h"
 #include "train/checkpoint.h"
@@ -36,7 +37,11 @@ void Session::start() {
   DIGN_CHECK(!fs::exists(files().config()), "--out ", o_.out, ": already holds a run");
   config_ = {
       {"options", to_json(o_)},
-      {"resolved", {{"device", device_name_}, {"precision", precision_}, {"threads", threads_}}},
+      {"resolved",
+       {{"device", device_name_},
+        {"precision", precision_},
+        {"memory_format", memory_format_},
+        {"threads", threads_}}},
       {"data", data_.describe()},
       {"model", model_json_},
       {"inference",
@@ -77,6 +82,8 @@ bool Session::resume(const nlohmann::json& config) {
   build_model();
   if (have_state) {
     load_checkpoint(newest_checkpoint_, *model_, optimizer_.get());
+    // Loading replaces the tensors' storage with the file's layout.
+    models::apply_memory_format(*model_, memory_format_);
     out_ << fmt::format("resuming {} from {} (epoch {}, batch {}, step {})\n", o_.out,
                         newest_checkpoint_, state_.epoch + 1, state_.batch, state_.step);
   } else {
@@ -103,6 +110,7 @@ void Session::resolve_machine(const std::string& precision) {
   threads_ = set_threads(o_.threads);
   device_name_ = resolve_device(o_.device);
   precision_ = resolve_precision(precision, device_name_);
+  memory_format_ = models::resolve_memory_format(o_.memory_format, precision_);
   device_ = torch::Device(device_name_);
 }
 
@@ -110,6 +118,7 @@ void Session::build_model() {
   torch::manual_seed(derive_seed(o_.seed, {purpose_tag("init")}));  // the only global-RNG use
   model_ = model_from_meta(model_json_);
   model_->to(device_);
+  models::apply_memory_format(*model_, memory_format_);
   objective_ = objectives::make_objective(o_.method);
   optimizer_ =
       std::make_unique<torch::optim::SGD>(model_->parameters(), torch::optim::SGDOptions(o_.lr)

@@ -53,7 +53,7 @@ class Session {
   std::ostream& out_;
   std::unique_ptr<RunLock> lock_;
   int threads_ = 1;
-  std::string device_name_, precision_;
+  std::string device_name_, precision_, memory_format_;
   torch::Device device_{torch::kCPU};
   TrainingData data_;
   nlohmann::json model_json_, config_;

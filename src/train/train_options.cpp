@@ -37,6 +37,9 @@ void TrainOptions::validate() const {
              "--device: expected auto, cpu or cuda, got '", device, "'");
   DIGN_CHECK(precision == "auto" || precision == "fp32" || precision == "bf16",
              "--precision: expected auto, fp32 or bf16, got '", precision, "'");
+  DIGN_CHECK(
+      memory_format == "auto" || memory_format == "contiguous" || memory_format == "channels-last",
+      "--memory-format: expected auto, contiguous or channels-last, got '", memory_format, "'");
   DIGN_CHECK(checkpoint_every >= 0, "--checkpoint-every: expected a step count >= 0, got ",
              checkpoint_every);
   DIGN_CHECK(keep_last >= 1, "--keep-last: expected at least 1, got ", keep_last);
@@ -88,6 +91,7 @@ nlohmann::json to_json(const TrainOptions& o) {
           {"threads", o.threads},
           {"device", o.device},
           {"precision", o.precision},
+          {"memory_format", o.memory_format},
           {"eval_batch_size", o.eval_batch_size},
           {"checkpoint_every", o.checkpoint_every},
           {"keep_last", o.keep_last},
@@ -134,6 +138,7 @@ TrainOptions train_options_from_json(const nlohmann::json& j, const std::string&
     o.threads = static_cast<int>(threads);
     o.device = j.at("device").get<std::string>();
     o.precision = j.at("precision").get<std::string>();
+    o.memory_format = j.value("memory_format", o.memory_format);
     o.eval_batch_size = int64(j, "eval_batch_size");
     o.checkpoint_every = json_int64_or(j, "checkpoint_every", o.checkpoint_every, source);
     o.keep_last = json_int64_or(j, "keep_last", o.keep_last, source);

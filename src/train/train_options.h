@@ -51,6 +51,9 @@ struct TrainOptions {
   std::string device = "auto";
   /// auto | fp32 | bf16. auto = bf16 on CPUs with native bf16 (AMX, AVX-512 BF16), else fp32.
   std::string precision = "auto";
+  /// auto | contiguous | channels-last. auto = channels-last under bf16, else contiguous
+  /// (see models/memory_format.h).
+  std::string memory_format = "auto";
   /// Images per batch when evaluating at the end of each epoch.
   int64_t eval_batch_size = 500;
   /// Print a progress bar (on a terminal) and one line per epoch.

@@ -14,12 +14,12 @@
 #include <sstream>
 #include <tuple>
 
-#include "core/autocast.h"
 #include "core/cpu_features.h"
 #include "core/device.h"
 #include "core/error.h"
 #include "core/fault.h"
 #include "core/file_io.h"
+#include "core/memory.h"
 #include "core/rng.h"
 #include "core/stop_signal.h"
 #include "core/threads.h"
@@ -33,6 +33,7 @@
 #include "train/run_files.h"
 #include "train/run_lock.h"
 #include "train/session.h"
+#include "train/step.h"
 #include "train/train_state.h"
 #include "train/training_data.h"
 
@@ -51,14 +52,6 @@ uint64_t order_hash(const std::vector<int64_t>& order) {
   return XXH3_64bits(order.data(), order.size() * sizeof(int64_t)) | 1u;
 }
 
-bool gradients_finite(torch::nn::Module& model) {
-  std::vector<torch::Tensor> peaks;
-  for (const auto& p : model.parameters()) {
-    if (p.grad().defined()) peaks.push_back(p.grad().abs().max().to(torch::kFloat32));
-  }
-  return peaks.empty() || torch::stack(peaks).isfinite().all().item<bool>();
-}
-
 std::string signal_name(int sig) {
   return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : fmt::format("signal {}", sig);
 }
@@ -72,22 +65,12 @@ void Session::train_step(const data::HostBatch& host, int64_t num_batches) {
   auto generator = make_generator(
       device_, derive_seed(o_.seed, {purpose_tag("objective"), static_cast<uint64_t>(state_.epoch),
                                      static_cast<uint64_t>(state_.batch)}));
-  objectives::ObjectiveOutput result;
-  {
-    AutocastScope autocast(precision_, device_.is_cuda());
-    result = objective_->compute(*model_, batch, generator);
-  }
-  if (fault_fires("nan-loss")) result.loss = result.loss * std::numeric_limits<double>::quiet_NaN();
-  const double loss = result.loss.item<double>();
-  optimizer_->zero_grad();
-  bool finite = std::isfinite(loss);
-  if (finite) {
-    result.loss.backward();
-    finite = gradients_finite(*model_);
-  }
+  const StepResult step = training_step(*model_, *objective_, *optimizer_, batch, generator,
+                                        precision_, fault_fires("nan-loss"));
+  const auto& result = step.output;
+  const double loss = step.loss;
   const int64_t n = batch.labels.size(0);
-  if (finite) {
-    optimizer_->step();
+  if (step.finite) {
     state_.sums.loss += loss * static_cast<double>(n);
     for (const auto& [name, value] : result.terms) {
       state_.sums.terms[name] += value.item<double>() * static_cast<double>(n);
@@ -131,7 +114,8 @@ void Session::end_epoch(double lr) {
                          {"skipped_steps", sums.skipped_steps},
                          {"timing",
                           {{"train_seconds", sums.seconds},
-                           {"images_per_second", static_cast<double>(sums.seen) / sums.seconds}}}};
+                           {"images_per_second", static_cast<double>(sums.seen) / sums.seconds},
+                           {"peak_resident_mib", peak_resident_mib()}}}};
   for (const auto& [name, sum] : sums.terms) line["train_" + name] = sum / seen;
   state_.log.push_back(line);
   state_.images_seen += sums.seen;
@@ -234,11 +218,13 @@ TrainSummary Session::train() {
   }
   state_.seconds = seconds_before + seconds_since(session_start);
   TrainSummary s = summary();
-  nlohmann::json metrics = {
-      {"best", {{"accuracy", s.best_accuracy}, {"epoch", s.best_epoch}}},
-      {"last", {{"accuracy", s.last_accuracy}, {"epoch", s.epochs}}},
-      {"selection_set", s.selection_set},
-      {"timing", {{"seconds", s.seconds}, {"train_images_per_second", s.images_per_second}}}};
+  nlohmann::json metrics = {{"best", {{"accuracy", s.best_accuracy}, {"epoch", s.best_epoch}}},
+                            {"last", {{"accuracy", s.last_accuracy}, {"epoch", s.epochs}}},
+                            {"selection_set", s.selection_set},
+                            {"timing",
+                             {{"seconds", s.seconds},
+                              {"train_images_per_second", s.images_per_second},
+                              {"peak_resident_mib", peak_resident_mib()}}}};
   write_file_atomic(files().metrics(), metrics.dump(2) + "\n");
   return s;
 }
@@ -275,8 +261,9 @@ void check_resume_options(const TrainOptions& saved, const TrainOptions& request
              ": the run was started with ", saved.epochs, " epochs; it may be raised, not lowered");
   nlohmann::json a = to_json(saved), b = to_json(requested);
   // What may change between sessions of one run: the machine and the bookkeeping.
-  for (const char* key : {"out", "epochs", "threads", "device", "eval_batch_size",
-                          "checkpoint_every", "keep_last", "on_nonfinite", "precision"}) {
+  for (const char* key :
+       {"out", "epochs", "threads", "device", "eval_batch_size", "checkpoint_every", "keep_last",
+        "on_nonfinite", "precision", "memory_format"}) {
     a.erase(key);
     b.erase(key);
   }

@@ -10,6 +10,7 @@
 
 #include "core/file_io.h"
 #include "dign_process.h"
+#include "models/registry.h"
 #include "test_util.h"
 
 namespace dign {
@@ -82,6 +83,46 @@ TEST_F(Cli, TrainEvalRoundTripAndNoOverwrite) {
   a.erase("timing");
   b.erase("timing");
   EXPECT_EQ(a, b);  // everything outside `timing` is deterministic
+}
+
+TEST_F(Cli, SpeedOptionsAreRecordedAndTheModelEvaluates) {
+  const auto trained = run_cli(
+      train_args("--method dign --samples 2 --concat-views --memory-format channels-last"), dir);
+  ASSERT_EQ(trained.code, 0) << trained.err;
+  const auto config = nlohmann::json::parse(read_text_file(dir.str("run/config.json")));
+  EXPECT_EQ(config["resolved"]["memory_format"], "channels-last");
+  EXPECT_EQ(config["options"]["memory_format"], "channels-last");
+  EXPECT_EQ(config["options"]["method"]["concat_views"], true);
+  const auto evaluated = run_cli("eval --model " + dir.str("run") +
+                                     " --data synthetic --synthetic-train 40 --synthetic-test 20 "
+                                     "--memory-format contiguous --out " +
+                                     dir.str("e.json"),
+                                 dir);
+  ASSERT_EQ(evaluated.code, 0) << evaluated.err;
+  const auto report = nlohmann::json::parse(read_text_file(dir.str("e.json")));
+  EXPECT_EQ(report["provenance"]["memory_format"], "contiguous");
+  expect_one_line_error(train_args("--memory-format nhwc"), "--memory-format");
+}
+
+TEST_F(Cli, BenchTrainPrintsImagesPerSecondLastAndWritesItsRecord) {
+  const auto r = run_cli(
+      "bench train --method dign --samples 2 --width 2 --batch-size 8 --iters 2 --warmup 1 "
+      "--precision fp32 --json " +
+          dir.str("bench.json"),
+      dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto last_line = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
+  ASSERT_EQ(last_line.rfind("images/s ", 0), 0u) << r.out;
+  EXPECT_GT(std::stod(last_line.substr(9)), 0.0);
+  const auto record = nlohmann::json::parse(read_text_file(dir.str("bench.json")));
+  EXPECT_EQ(record["step_seconds"].size(), 2u);
+  EXPECT_EQ(record["method"]["samples"], 2);
+  EXPECT_EQ(record["precision"], "fp32");
+  // Forward of 3 views, backward twice that: 9 forward passes' FLOPs per image.
+  const auto model = models::make_model("resnet18", models::ModelOptions().width(2));
+  EXPECT_DOUBLE_EQ(record["step_flops_per_image"].get<double>(), 9 * model->forward_flops(32, 32));
+  expect_one_line_error("bench train --iters 0", "--iters");
+  expect_one_line_error("bench train --method mixup", "--method");
 }
 
 }  // namespace

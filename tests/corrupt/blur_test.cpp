@@ -9,6 +9,7 @@
 
 #include "corrupt/blur_detail.h"
 #include "corrupt/filters.h"
+#include "corrupt_test_util.h"
 
 namespace dign::corrupt {
 namespace {
@@ -24,14 +25,7 @@ const std::vector<std::pair<const char*, BlurFn>>& blur_functions() {
   return fns;
 }
 
-cv::Mat random_image(int size, uint64_t seed) {
-  Rng rng(seed);
-  cv::Mat m(size, size, CV_8UC3);
-  for (auto it = m.begin<cv::Vec3b>(); it != m.end<cv::Vec3b>(); ++it) {
-    for (int k = 0; k < 3; ++k) (*it)[k] = static_cast<uint8_t>(rng.integer(0, 256));
-  }
-  return m;
-}
+using test_util::random_image;
 
 cv::Mat single_white_pixel(int size, int y, int x) {
   cv::Mat m = cv::Mat::zeros(size, size, CV_8UC3);

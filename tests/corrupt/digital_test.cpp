@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "corrupt_test_util.h"
 
 namespace dign::corrupt {
 namespace {
@@ -18,17 +19,8 @@ namespace {
 constexpr std::array<double, 5> kContrast[2] = {{0.75, 0.5, 0.4, 0.3, 0.15},
                                                 {0.4, 0.3, 0.2, 0.1, 0.05}};
 constexpr std::array<int, 5> kPixelSizes[2] = {{30, 28, 27, 24, 20}, {57, 51, 44, 38, 32}};
-constexpr Table kTables[2] = {Table::kCifar, Table::kTiny};
-
-cv::Mat random_image(int size, uint64_t seed) {
-  Rng rng(seed);
-  cv::Mat image(size, size, CV_8UC3);
-  cv::Mat elements = image.reshape(1);  // iterate bytes, not pixels
-  for (auto it = elements.begin<uint8_t>(); it != elements.end<uint8_t>(); ++it) {
-    *it = static_cast<uint8_t>(rng.integer(0, 256));
-  }
-  return image;
-}
+using test_util::kTables;
+using test_util::random_image;
 
 // A smooth picture with some texture: gradients plus a disc, plus mild noise.
 cv::Mat smooth_image(int size) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/file_io.h"
+#include "corrupt/digital.h"
 #include "corrupt/registry.h"
 #include "corrupt/write_set.h"
 #include "data/cifar_c.h"
@@ -52,8 +53,8 @@ TEST(GeneratedSet, EqualsCorruptImageWhateverTheThreadsAndBatches) {
     EXPECT_EQ(a, b) << c;
     // Image 5 is exactly what corrupt_image gives for index 5 at severity 4.
     const cv::Mat rgb(32, 32, CV_8UC3, const_cast<uint8_t*>(images.image(5)));
-    const cv::Mat expected = corrupt_image(find_corruption(one->corruptions()[c]), rgb, 4, 11, 5,
-                                           Context{});
+    const cv::Mat expected =
+        corrupt_image(find_corruption(one->corruptions()[c]), rgb, 4, 11, 5, Context{});
     EXPECT_EQ(0, std::memcmp(expected.data, a.data() + 5 * one->image_bytes(),
                              static_cast<size_t>(one->image_bytes())));
   }
@@ -83,14 +84,63 @@ TEST(GeneratedSet, DefaultsAndBadOptions) {
   EXPECT_TRUE(contains(error_of([&] { generate_corrupted(images, o); }), "/nonexistent/frost"));
 }
 
+TEST(GeneratedSet, TinyImagesGetTheWritersFinalJpegSaveAtQuality85) {
+  const auto tiny = small_set(3, 64);
+  auto o = options(2);
+  o.corruptions = {"jpeg_compression", "shot_noise"};  // jpeg_compression: compressed twice
+  const auto set = generate_corrupted(tiny, o);
+  EXPECT_EQ(set->options().final_jpeg_quality, 85);
+  EXPECT_EQ(set->describe()["final_jpeg_quality"], 85);
+  EXPECT_EQ(set->context().table, Table::kTiny);
+  o.final_jpeg_quality = 0;  // none
+  const auto plain = generate_corrupted(tiny, o);
+  EXPECT_TRUE(plain->describe()["final_jpeg_quality"].is_null());
+  const auto bytes = static_cast<size_t>(tiny.image_bytes());
+  std::vector<uint8_t> saved(3 * bytes), unsaved(3 * bytes);
+  for (size_t c = 0; c < 2; ++c) {
+    set->read(c, 0, 0, 3, saved.data());  // severity 2
+    plain->read(c, 0, 0, 3, unsaved.data());
+    EXPECT_NE(saved, unsaved) << c;
+    for (int64_t i = 0; i < 3; ++i) {
+      const cv::Mat rgb(64, 64, CV_8UC3, const_cast<uint8_t*>(tiny.image(i)));
+      const cv::Mat corrupted =
+          corrupt_image(find_corruption(o.corruptions[c]), rgb, 2, 11, i, Context{Table::kTiny});
+      const cv::Mat expected = jpeg_round_trip(corrupted, 85);
+      const auto at = static_cast<size_t>(i) * bytes;
+      EXPECT_EQ(0, std::memcmp(expected.data, saved.data() + at, bytes)) << c << " " << i;
+      EXPECT_EQ(0, std::memcmp(corrupted.data, unsaved.data() + at, bytes)) << c << " " << i;
+    }
+  }
+}
+
+TEST(GeneratedSet, CifarImagesGetNoFinalJpegSaveUnlessAsked) {
+  const auto images = small_set(2);
+  EXPECT_EQ(generate_corrupted(images, options(1))->options().final_jpeg_quality, 0);
+  auto o = options(1);
+  o.final_jpeg_quality = 50;
+  const auto set = generate_corrupted(images, o);
+  EXPECT_EQ(set->describe()["final_jpeg_quality"], 50);
+  std::vector<uint8_t> out(static_cast<size_t>(set->image_bytes()));
+  set->read(1, 1, 1, 1, out.data());  // contrast, severity 4, image 1
+  const cv::Mat rgb(32, 32, CV_8UC3, const_cast<uint8_t*>(images.image(1)));
+  const cv::Mat expected =
+      jpeg_round_trip(corrupt_image(find_corruption("contrast"), rgb, 4, 11, 1, Context{}), 50);
+  EXPECT_EQ(0, std::memcmp(expected.data, out.data(), out.size()));
+  for (int bad : {-2, 101}) {
+    o.final_jpeg_quality = bad;
+    const auto message = error_of([&] { resolved(o, Table::kTiny); });
+    EXPECT_TRUE(contains(message, "--final-jpeg-quality")) << message;
+  }
+}
+
 TEST(WriteCorruptedSet, WritesTheCifarCLayoutThatReadsBackIdentically) {
   testing::TempDir dir;
   const auto images = small_set(5);
   const auto set = generate_corrupted(images, options(2));
   std::ostringstream log;
   write_corrupted_set(*set, dir.str("c"), {{"data_path", "x"}}, log);
-  for (const char* name : {"shot_noise.npy", "contrast.npy", "glass_blur.npy", "labels.npy",
-                           "manifest.json"}) {
+  for (const char* name :
+       {"shot_noise.npy", "contrast.npy", "glass_blur.npy", "labels.npy", "manifest.json"}) {
     EXPECT_TRUE(std::filesystem::exists(dir.str("c/") + name)) << name;
   }
   const auto array = data::read_npy(dir.str("c/contrast.npy"));
@@ -102,6 +152,7 @@ TEST(WriteCorruptedSet, WritesTheCifarCLayoutThatReadsBackIdentically) {
   EXPECT_EQ(manifest["severities"], nlohmann::json({2, 4}));
   EXPECT_EQ(manifest["generator"]["seed"], 11);
   EXPECT_EQ(manifest["generator"]["frost"], "procedural");
+  EXPECT_TRUE(manifest["generator"]["final_jpeg_quality"].is_null());
 
   const auto back = data::open_cifar_c(dir.str("c"));
   EXPECT_EQ(back->severities(), set->severities());
@@ -109,9 +160,9 @@ TEST(WriteCorruptedSet, WritesTheCifarCLayoutThatReadsBackIdentically) {
   std::vector<uint8_t> a(static_cast<size_t>(5 * set->image_bytes())), b(a.size());
   for (size_t c = 0; c < 3; ++c) {
     const std::string name = back->corruptions()[c];
-    const size_t original = static_cast<size_t>(
-        std::find(set->corruptions().begin(), set->corruptions().end(), name) -
-        set->corruptions().begin());
+    const size_t original =
+        static_cast<size_t>(std::find(set->corruptions().begin(), set->corruptions().end(), name) -
+                            set->corruptions().begin());
     for (size_t s = 0; s < 2; ++s) {
       set->read(original, s, 0, 5, a.data());
       back->read(c, s, 0, 5, b.data());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "corrupt_test_util.h"
 
 namespace dign::corrupt {
 namespace {
@@ -19,21 +20,9 @@ constexpr std::array<double, 5> kImpulse[2] = {{0.01, 0.02, 0.03, 0.05, 0.07},
                                                {0.01, 0.02, 0.05, 0.08, 0.14}};
 constexpr std::array<double, 5> kSpeckle[2] = {{0.06, 0.10, 0.12, 0.16, 0.20},
                                                {0.15, 0.20, 0.25, 0.30, 0.35}};
-constexpr Table kTables[2] = {Table::kCifar, Table::kTiny};
-
-cv::Mat random_image(int size, uint64_t seed) {
-  Rng rng(seed);
-  cv::Mat image(size, size, CV_8UC3);
-  cv::Mat elements = image.reshape(1);  // iterate bytes, not pixels
-  for (auto it = elements.begin<uint8_t>(); it != elements.end<uint8_t>(); ++it) {
-    *it = static_cast<uint8_t>(rng.integer(0, 256));
-  }
-  return image;
-}
-
-cv::Mat flat(int value, int size = 128) {
-  return cv::Mat(size, size, CV_8UC3, cv::Scalar(value, value, value));
-}
+using test_util::flat;
+using test_util::kTables;
+using test_util::random_image;
 
 // Mean and standard deviation of all elements, on the [0,1] scale.
 std::pair<double, double> moments(const cv::Mat& u8) {

@@ -99,7 +99,8 @@ TEST(CifarC, MalformedDirectoriesAreOneErrorNamingTheFile) {
     TempDir dir;
     write_official(dir);
     write_npy(dir.str("fog.npy"), NpyArray::u1({10, 4, 4}, std::vector<uint8_t>(160)));
-    EXPECT_TRUE(contains(error_of([&] { open_cifar_c(dir.str()); }), "expected shape (S*N, H, W, 3)"));
+    EXPECT_TRUE(
+        contains(error_of([&] { open_cifar_c(dir.str()); }), "expected shape (S*N, H, W, 3)"));
   }
   {
     TempDir dir;
@@ -113,6 +114,17 @@ TEST(CifarC, MalformedDirectoriesAreOneErrorNamingTheFile) {
     write_official(dir);
     write_npy(dir.str("labels.npy"), int64_labels({3, 7, 3, 7, 3, 7, 3, 7, 3, 8}));
     EXPECT_TRUE(contains(error_of([&] { open_cifar_c(dir.str()); }), "label 9 differs"));
+  }
+  for (const char* manifest :
+       {R"({"severities": [1, 1e300]})", R"({"severities": [1, -3]})",
+        R"({"severities": [18446744073709551615]})", R"({"severities": 3})", "[1, 2]", "{"}) {
+    // A hostile manifest.json: checked before any conversion.
+    TempDir dir;
+    write_images(dir, "fog", 0, 6);
+    write_npy(dir.str("labels.npy"), NpyArray::u1({3}, {0, 1, 2}));
+    testing::write_text(dir.str("manifest.json"), manifest);
+    const auto message = error_of([&] { open_cifar_c(dir.str()); });
+    EXPECT_TRUE(contains(message, dir.str("manifest.json") + ": ")) << manifest << ": " << message;
   }
   {
     TempDir dir;

@@ -1,0 +1,53 @@
+// Images per second of the training data path: the batch loader turning uint8 images
+// into augmented float batches on its background workers, with the threads `dign
+// train` gives it. It must stay well above the training step's images/s (`dign bench
+// train`), so that data never limits training. Run: build/bench/loader_bench
+#include <benchmark/benchmark.h>
+
+#include <numeric>
+#include <string>
+
+#include "core/threads.h"
+#include "data/loader.h"
+#include "data/synthetic.h"
+
+namespace {
+
+const dign::data::ImageSet& train_images() {
+  static const auto set = [] {
+    dign::data::SyntheticOptions o;
+    o.train_size = 10000;
+    o.test_size = 1;
+    o.threads = dign::usable_cores();
+    return dign::data::make_synthetic(o).train;
+  }();
+  return set;
+}
+
+// One epoch of 10,000 32x32 images per iteration, batch 128.
+void loader(benchmark::State& state, std::string augment) {
+  dign::set_threads(0);
+  const auto& images = train_images();
+  std::vector<int64_t> order(static_cast<size_t>(images.size()));
+  std::iota(order.begin(), order.end(), 0);
+  const auto options = dign::data::parse_augment_list(augment);
+  int64_t epoch = 0;
+  for (auto _ : state) {
+    dign::data::BatchLoader batches(
+        images, order, dign::data::LoaderOptions().batch_size(128).epoch(epoch++), &options);
+    while (auto batch = batches.next()) benchmark::DoNotOptimize(batch->images.data_ptr());
+  }
+  state.SetItemsProcessed(state.iterations() * images.size());
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(loader, paper_crop_flip_jitter_rotate, std::string("crop,flip,jitter,rotate"))
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(loader, crop_flip, std::string("crop,flip"))
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(loader, none, std::string("none"))->Unit(benchmark::kMillisecond)->UseRealTime();
+
+BENCHMARK_MAIN();

@@ -1,0 +1,79 @@
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "core/file_io.h"
+#include "train/throughput.h"
+
+namespace dign::cli {
+namespace {
+
+struct BenchTrainArgs {
+  train::ThroughputOptions o;
+  double lambda = o.method.dign.lambda();
+  double sigma_max = o.method.dign.sigma_max();
+  int64_t samples = o.method.dign.samples();
+  bool concat_views = false;
+  std::string json;
+
+  train::ThroughputOptions options() const {
+    train::ThroughputOptions t = o;
+    t.method.dign.lambda(lambda).sigma_max(sigma_max).samples(samples).concat_views(concat_views);
+    t.method.gn.sigma_max(sigma_max);
+    return t;
+  }
+};
+
+void add_bench_train(CLI::App& bench, Action& action) {
+  auto* cmd = bench.add_subcommand(
+      "train",
+      "Time training steps on random data (the model, objective and optimizer of 'dign "
+      "train'); prints 'images/s N' last");
+  auto a = std::make_shared<BenchTrainArgs>();
+  cmd->add_option("--method", a->o.method.method, "standard|dign|gn|rse")->capture_default_str();
+  cmd->add_option("--samples", a->samples, "DiGN: noisy views per example (n)")
+      ->capture_default_str();
+  cmd->add_option("--lambda", a->lambda, "DiGN: weight of the KL term")->capture_default_str();
+  cmd->add_option("--sigma-max", a->sigma_max, "DiGN, GN: noise levels from U(0, sigma_max)")
+      ->capture_default_str();
+  cmd->add_flag("--concat-views", a->concat_views,
+                "DiGN: one forward pass over all views (see 'dign train --help')");
+  cmd->add_option("--arch", a->o.arch, "Architecture")->capture_default_str();
+  cmd->add_option("--width", a->o.width, "Width of the first stage")->capture_default_str();
+  cmd->add_option("--batch-size", a->o.batch_size, "Training examples per step")
+      ->capture_default_str();
+  cmd->add_option("--image-size", a->o.image_size, "Side of the random square images")
+      ->capture_default_str();
+  cmd->add_option("--iters", a->o.iters, "Timed steps")->capture_default_str();
+  cmd->add_option("--warmup", a->o.warmup, "Untimed steps first")->capture_default_str();
+  cmd->add_option("--seed", a->o.seed, "Seed of the weights and data")->capture_default_str();
+  cmd->add_option("--json", a->json, "Also write the full record to this JSON file");
+  add_machine_options(*cmd, a->o.threads, a->o.device, a->o.precision, a->o.memory_format);
+  cmd->callback([&action, a] {
+    action = [a] {
+      const train::ThroughputOptions o = a->options();
+      const nlohmann::json r = train::measure_training_throughput(o, std::cout);
+      if (!a->json.empty()) write_file_atomic(a->json, r.dump(2) + "\n");
+      std::cout << fmt::format(
+          "median step {:.4f} s, {:.1f} GFLOP/s ({:.2f} GFLOP per image), peak memory {:.0f} "
+          "MiB\n",
+          r["median_step_seconds"].get<double>(), r["gflops_per_second"].get<double>(),
+          r["step_flops_per_image"].get<double>() / 1e9, r["peak_resident_mib"].get<double>());
+      std::cout << fmt::format("images/s {:.2f}\n", r["images_per_second"].get<double>());
+      return 0;
+    };
+  });
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, Action& action) {
+  auto* bench = app.add_subcommand("bench", "Benchmarks: 'dign bench train'");
+  bench->require_subcommand(1);
+  add_bench_train(*bench, action);
+}
+
+}  // namespace dign::cli

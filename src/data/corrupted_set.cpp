@@ -1,0 +1,78 @@
+#include "data/corrupted_set.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <system_error>
+
+#include "core/error.h"
+#include "corrupt/registry.h"
+#include "data/cifar_c.h"
+#include "data/tiny_imagenet_c.h"
+
+namespace dign::data {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string>& default_noise_set() {
+  static const std::vector<std::string> names = {"gaussian_noise", "shot_noise", "impulse_noise",
+                                                 "speckle_noise"};
+  return names;
+}
+
+void CorruptedSet::relabel_by_name(const std::vector<std::string>& order) {
+  if (class_names_.empty()) return;
+  std::map<std::string, int64_t> index;
+  for (size_t i = 0; i < order.size(); ++i) index.emplace(order[i], static_cast<int64_t>(i));
+  std::vector<int64_t> to(class_names_.size());
+  for (size_t c = 0; c < class_names_.size(); ++c) {
+    const auto found = index.find(class_names_[c]);
+    DIGN_CHECK(found != index.end(), "--corrupted ", describe().value("path", std::string()),
+               ": class '", class_names_[c], "' is not one of the test data's ", order.size(),
+               " classes");
+    to[c] = found->second;
+  }
+  for (auto& label : labels_) label = to[static_cast<size_t>(label)];
+  class_names_ = order;
+}
+
+void sort_corruption_names(std::vector<std::string>& names) {
+  const auto rank = [](const std::string& name) {
+    const auto& catalog = corrupt::corruption_catalog();
+    for (size_t i = 0; i < catalog.size(); ++i) {
+      if (catalog[i].name == name) return i;
+    }
+    return catalog.size();
+  };
+  std::sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
+    const size_t ra = rank(a), rb = rank(b);
+    return ra != rb ? ra < rb : a < b;
+  });
+}
+
+namespace {
+
+// Any .npy file marks a directory meant as CIFAR-10-C, even a malformed one: its
+// reader then says what is wrong rather than that no layout matched.
+bool holds_npy_file(const std::string& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".npy") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::unique_ptr<CorruptedSet> open_corrupted_set(const std::string& dir) {
+  std::error_code ec;
+  DIGN_CHECK(fs::is_directory(dir, ec), "--corrupted ", dir, ": not a directory");
+  if (holds_npy_file(dir)) return open_cifar_c(dir);
+  if (looks_like_tiny_imagenet_c(dir)) return open_tiny_imagenet_c(dir);
+  throw Error(detail::concat(
+      "--corrupted ", dir,
+      ": no known layout (expected CIFAR-10-C: <corruption>.npy files and labels.npy; or "
+      "Tiny-ImageNet-C: <corruption>/<severity 1-5>/<class>/<image files>)"));
+}
+
+}  // namespace dign::data

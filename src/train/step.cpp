@@ -1,0 +1,43 @@
+#include "train/step.h"
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "core/autocast.h"
+
+namespace dign::train {
+namespace {
+
+bool gradients_finite(torch::nn::Module& model) {
+  std::vector<torch::Tensor> peaks;
+  for (const auto& p : model.parameters()) {
+    if (p.grad().defined()) peaks.push_back(p.grad().abs().max().to(torch::kFloat32));
+  }
+  return peaks.empty() || torch::stack(peaks).isfinite().all().item<bool>();
+}
+
+}  // namespace
+
+StepResult training_step(models::ClassifierImpl& model, objectives::Objective& objective,
+                         torch::optim::Optimizer& optimizer, const objectives::Batch& batch,
+                         torch::Generator& generator, const std::string& precision,
+                         bool poison_loss) {
+  StepResult r;
+  {
+    AutocastScope autocast(precision, batch.images.is_cuda());
+    r.output = objective.compute(model, batch, generator);
+  }
+  if (poison_loss) r.output.loss = r.output.loss * std::numeric_limits<double>::quiet_NaN();
+  r.loss = r.output.loss.item<double>();
+  optimizer.zero_grad();
+  r.finite = std::isfinite(r.loss);
+  if (r.finite) {
+    r.output.loss.backward();
+    r.finite = gradients_finite(model);
+  }
+  if (r.finite) optimizer.step();
+  return r;
+}
+
+}  // namespace dign::train

@@ -1,0 +1,31 @@
+#pragma once
+// One optimizer step, exactly as `dign train` takes it; `dign bench train`
+// times this same function, so the benchmark measures the real step.
+//
+//   auto r = training_step(*model, *objective, optimizer, batch, generator, "fp32");
+//   if (!r.finite) ...  // nothing was applied
+#include <torch/torch.h>
+
+#include <string>
+
+#include "models/classifier.h"
+#include "objectives/objective.h"
+
+namespace dign::train {
+
+struct StepResult {
+  objectives::ObjectiveOutput output;
+  double loss = 0.0;
+  /// Loss and every gradient finite; only then was the optimizer stepped.
+  bool finite = false;
+};
+
+/// The objective's forward passes under `precision`'s autocast, the backward pass, a
+/// check that loss and gradients are finite, and the optimizer step when they are.
+/// `poison_loss` multiplies the loss by NaN first (fault injection in tests).
+StepResult training_step(models::ClassifierImpl& model, objectives::Objective& objective,
+                         torch::optim::Optimizer& optimizer, const objectives::Batch& batch,
+                         torch::Generator& generator, const std::string& precision,
+                         bool poison_loss = false);
+
+}  // namespace dign::train

@@ -1,0 +1,123 @@
+#include "train/throughput.h"
+
+#include <fmt/format.h>
+#include <torch/version.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/cpu_features.h"
+#include "core/device.h"
+#include "core/error.h"
+#include "core/memory.h"
+#include "core/threads.h"
+#include "core/torch_rng.h"
+#include "core/version.h"
+#include "models/memory_format.h"
+#include "models/registry.h"
+#include "objectives/registry.h"
+#include "train/step.h"
+
+namespace dign::train {
+
+void ThroughputOptions::validate() const {
+  method.validate();
+  models::check_model_name(arch);
+  DIGN_CHECK(width >= 1 && width <= 4096, "--width: expected 1 to 4096, got ", width);
+  DIGN_CHECK(batch_size >= 1, "--batch-size: expected at least 1, got ", batch_size);
+  DIGN_CHECK(image_size >= 8 && image_size <= 1024, "--image-size: expected 8 to 1024, got ",
+             image_size);
+  DIGN_CHECK(iters >= 1, "--iters: expected at least 1, got ", iters);
+  DIGN_CHECK(warmup >= 0, "--warmup: expected 0 or more, got ", warmup);
+}
+
+namespace {
+
+// Views of each example one step forwards: DiGN's clean + n noisy, else one.
+int64_t views_per_example(const objectives::MethodConfig& m) {
+  return m.method == "dign" ? 1 + m.dign.samples() : 1;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+}  // namespace
+
+nlohmann::json measure_training_throughput(const ThroughputOptions& o, std::ostream& out) {
+  o.validate();
+  const int threads = set_threads(o.threads);
+  const std::string device_name = resolve_device(o.device);
+  const std::string precision = resolve_precision(o.precision, device_name);
+  const std::string memory_format = models::resolve_memory_format(o.memory_format, precision);
+  const torch::Device device(device_name);
+
+  torch::manual_seed(o.seed);
+  models::ModelOptions model_options;
+  model_options.num_classes(o.num_classes).width(o.width);
+  auto model = models::make_model(o.arch, model_options);
+  model->to(device);
+  models::apply_memory_format(*model, memory_format);
+  model->train();
+  auto objective = objectives::make_objective(o.method);
+  // The optimizer `dign train` builds, with the paper's settings.
+  torch::optim::SGD optimizer(
+      model->parameters(),
+      torch::optim::SGDOptions(0.1).momentum(0.9).nesterov(true).weight_decay(5e-4));
+  auto generator = make_generator(device, o.seed);
+  objectives::Batch batch{torch::rand({o.batch_size, 3, o.image_size, o.image_size}, generator,
+                                      torch::TensorOptions(torch::kFloat32).device(device)),
+                          torch::randint(o.num_classes, {o.batch_size}, generator,
+                                         torch::TensorOptions(torch::kInt64).device(device))};
+
+  out << fmt::format(
+             "bench train: {} {} width {}, batch {}, {}x{}, {} on {} ({} threads), {}, {}\n",
+             o.method.method, o.arch, o.width, o.batch_size, o.image_size, o.image_size, precision,
+             device_name, threads, memory_format,
+             o.method.method == "dign" && o.method.dign.concat_views() ? "views concatenated"
+                                                                       : "one pass per view")
+      << std::flush;
+  std::vector<double> seconds;
+  for (int64_t i = 0; i < o.warmup + o.iters; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const StepResult r = training_step(*model, *objective, optimizer, batch, generator, precision);
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    DIGN_CHECK(r.finite, "bench train: the loss or a gradient became non-finite at step ", i + 1);
+    if (i >= o.warmup) seconds.push_back(s);
+  }
+  double total = 0;
+  for (double s : seconds) total += s;
+  const double images_per_second = static_cast<double>(o.batch_size * o.iters) / total;
+  // Forward once per view, backward about twice the forward.
+  const double step_flops_per_image = 3.0 * static_cast<double>(views_per_example(o.method)) *
+                                      model->forward_flops(o.image_size, o.image_size);
+
+  nlohmann::json method = objectives::to_json(o.method);
+  return {{"benchmark", "train"},
+          {"method", method},
+          {"arch", o.arch},
+          {"width", o.width},
+          {"batch_size", o.batch_size},
+          {"image_size", o.image_size},
+          {"iters", o.iters},
+          {"warmup", o.warmup},
+          {"device", device_name},
+          {"precision", precision},
+          {"memory_format", memory_format},
+          {"threads", threads},
+          {"cpu", cpu_features().model_name},
+          {"dign_version", version()},
+          {"git_commit", git_commit()},
+          {"libtorch_version", TORCH_VERSION},
+          {"step_seconds", seconds},
+          {"median_step_seconds", median(seconds)},
+          {"images_per_second", images_per_second},
+          {"step_flops_per_image", step_flops_per_image},
+          {"gflops_per_second", step_flops_per_image * images_per_second / 1e9},
+          {"peak_resident_mib", peak_resident_mib()}};
+}
+
+}  // namespace dign::train
