@@ -53,7 +53,7 @@ void conv(benchmark::State& state, Shape s, bool bf16, bool channels_last, bool 
   const double flops = conv_flops(s) * (backward ? 3.0 : 1.0);
   state.counters["FLOP/s"] = benchmark::Counter(
       flops, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
-  state.counters["threads"] = at::get_num_threads();
+  state.counters["torch_threads"] = at::get_num_threads();
 }
 
 // The im2col GEMM of the same convolution: [N*H*W, 9C] x [9C, C].
@@ -68,7 +68,7 @@ void gemm(benchmark::State& state, Shape s, bool bf16) {
   }
   state.counters["FLOP/s"] = benchmark::Counter(
       2.0 * m * k * n, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
-  state.counters["threads"] = at::get_num_threads();
+  state.counters["torch_threads"] = at::get_num_threads();
 }
 
 void register_all() {

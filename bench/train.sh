@@ -21,7 +21,7 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 fi
 
 echo "kernels..." >&2
-build/bench/kernels_bench --benchmark_filter='conv/.*/(channels_last|nchw)/fwd|gemm' \
+build/bench/kernels_bench --benchmark_filter='conv/.*/fwd/|gemm' \
   --benchmark_min_time=0.5 --benchmark_out="$out/kernels.json" --benchmark_out_format=json >/dev/null
 echo "loader..." >&2
 build/bench/loader_bench --benchmark_out="$out/loader.json" --benchmark_out_format=json >/dev/null
@@ -42,9 +42,13 @@ for w in $widths; do
   echo "dign-w$w-bf16-dign-n3-concat..." >&2
   build/dign bench train --method dign --samples 3 --precision bf16 --concat-views "${common[@]}" \
     --json "$out/dign-w$w-bf16-dign-n3-concat.json" >/dev/null
+  # The peer gets the thread count dign chose (affinity and cgroup quota).
+  threads=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["threads"])' \
+    "$out/dign-w$w-bf16-dign-n3.json")
   for c in paper bf16 concat; do
     echo "peer-w$w-$c..." >&2
     /usr/bin/python3 bench/train_peer.py --config "$c" --method dign --samples 3 "${common[@]}" \
+      --threads "$threads" \
       --json "$out/peer-w$w-$c.json" >/dev/null
   done
 done
@@ -54,7 +58,8 @@ import glob, json, os, sys
 out, widths = sys.argv[1], [int(w) for w in sys.argv[2].split()]
 load = lambda name: json.load(open(os.path.join(out, name)))
 kernels = load("kernels.json")
-rate = {b["name"]: b["FLOP/s"] for b in kernels["benchmarks"]}
+name = lambda b: b["name"].removesuffix("/real_time")
+rate = {name(b): b["FLOP/s"] for b in kernels["benchmarks"]}
 ctx = kernels["context"]
 any_run = load(sorted(glob.glob(os.path.join(out, "dign-*.json")))[0].split("/")[-1])
 print(f"CPU: {any_run['cpu']}, {any_run['threads']} threads, LibTorch {any_run['libtorch_version']},"
@@ -69,10 +74,11 @@ for s in shapes:
     cells = [rate.get(f"conv/{d}/{l}/fwd/{s}") for d in ("fp32", "bf16") for l in ("nchw", "channels_last")]
     cells += [rate.get(f"gemm/{d}/{s}") for d in ("fp32", "bf16")]
     print(f"| {s} | " + " | ".join(f"{c / 1e12:.3f}" if c else "" for c in cells) + " |")
-peak = {d: max(v for k, v in rate.items() if k.startswith(f"conv/{d}/")) for d in ("fp32", "bf16")}
+peak = {d: max(v for k, v in rate.items() if k.startswith(f"conv/{d}/") and "/fwd/" in k)
+        for d in ("fp32", "bf16")}
 print(f"\nPeak: fp32 {peak['fp32'] / 1e12:.3f}, bf16 {peak['bf16'] / 1e12:.3f} TFLOP/s.\n")
 
-loader = {b["name"].split("/")[0]: b["items_per_second"] for b in load("loader.json")["benchmarks"]}
+loader = {name(b): b["items_per_second"] for b in load("loader.json")["benchmarks"]}
 print("### Batch loader (32x32, batch 128), images/s\n")
 for k, v in loader.items():
     print(f"- {k.replace('loader/', '')}: {v:,.0f}")

@@ -50,6 +50,7 @@ class GeneratedSet : public data::CorruptedSet {
   /// Resolves `options` for the images' table and loads the frost photographs, once.
   /// `images` must outlive the set.
   GeneratedSet(const data::ImageSet& images, const GenerateOptions& options);
+  GeneratedSet(data::ImageSet&&, const GenerateOptions&) = delete;  // would dangle
   GeneratedSet(const GeneratedSet&) = delete;
   GeneratedSet& operator=(const GeneratedSet&) = delete;
 
@@ -73,5 +74,7 @@ class GeneratedSet : public data::CorruptedSet {
 /// A GeneratedSet; dign::Error for an empty `images` or bad options.
 std::unique_ptr<GeneratedSet> generate_corrupted(const data::ImageSet& images,
                                                  const GenerateOptions& options);
+std::unique_ptr<GeneratedSet> generate_corrupted(data::ImageSet&&,
+                                                 const GenerateOptions&) = delete;  // would dangle
 
 }  // namespace dign::corrupt

@@ -53,10 +53,12 @@ double BasicBlockImpl::flops(int64_t& h, int64_t& w) const {
 }
 
 torch::Tensor BasicBlockImpl::forward(const torch::Tensor& x) {
-  auto out = torch::relu(bn1_(conv1_(x)));
+  // In-place ReLU and residual add: BatchNorm's backward needs its input, not its output, so
+  // its output can be overwritten, saving an activation-sized allocation and pass per use.
+  auto out = bn1_(conv1_(x)).relu_();
   out = bn2_(conv2_(out));
-  out = out + (shortcut_->is_empty() ? x : shortcut_->forward(x));
-  return torch::relu(out);
+  out += shortcut_->is_empty() ? x : shortcut_->forward(x);
+  return out.relu_();
 }
 
 ResNetImpl::ResNetImpl(const ModelOptions& options, const std::vector<int64_t>& blocks_per_stage) {
@@ -80,7 +82,7 @@ ResNetImpl::ResNetImpl(const ModelOptions& options, const std::vector<int64_t>& 
 torch::Tensor ResNetImpl::forward(torch::Tensor images) {
   // Inputs follow the weights' layout (see memory_format.h); a no-op when they agree.
   images = images.contiguous(stem_->weight.suggest_memory_format());
-  auto x = torch::relu(stem_bn_(stem_(normalize_(images))));
+  auto x = stem_bn_(stem_(normalize_(images))).relu_();
   x = stages_->forward(x);
   x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
   return classifier_(x);

@@ -61,14 +61,10 @@ std::string RunFiles::checkpoint_dir() const {
 std::string RunFiles::checkpoint(int64_t step) const {
   return (fs::path(checkpoint_dir()) / fmt::format("{}{:09}{}", kPrefix, step, kSuffix)).string();
 }
-std::string RunFiles::legacy_last() const {
-  return (fs::path(dir) / "last.ckpt").string();
-}
 
 std::vector<std::string> RunFiles::checkpoints_newest_first() const {
   std::vector<std::string> paths;
   for (const auto& [step, path] : step_checkpoints(checkpoint_dir())) paths.push_back(path);
-  if (fs::exists(legacy_last())) paths.push_back(legacy_last());
   return paths;
 }
 

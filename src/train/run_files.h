@@ -3,7 +3,6 @@
 //   DIR/config.json  DIR/log.jsonl  DIR/metrics.json  DIR/lock
 //   DIR/best.ckpt                   best selection accuracy (kept apart)
 //   DIR/checkpoints/step-<9 digits>.ckpt   the latest K (--keep-last)
-// Runs of dign 0.1 kept a single DIR/last.ckpt; it is still read.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,9 +18,8 @@ struct RunFiles {
   std::string best() const;
   std::string checkpoint_dir() const;
   std::string checkpoint(int64_t step) const;
-  std::string legacy_last() const;
 
-  /// Checkpoints in DIR/checkpoints, newest (highest step) first, then a legacy last.ckpt.
+  /// Checkpoints in DIR/checkpoints, newest (highest step) first.
   std::vector<std::string> checkpoints_newest_first() const;
   /// Deletes all but the newest `keep` step checkpoints.
   void prune_checkpoints(int64_t keep) const;

@@ -30,11 +30,12 @@ TEST(RunFiles, NewestCheckpointByStepNotByNameOrder) {
   EXPECT_TRUE(fs::exists(fs::path(files.checkpoint_dir()) / "notes.txt"));  // only ours are pruned
 }
 
-TEST(RunFiles, LegacyLastCheckpointIsStillFound) {
+TEST(RunFiles, OnlyStepCheckpointsCount) {
+  // dign 0.1's single DIR/last.ckpt is not read any more (no run of that version is left).
   testing::TempDir dir;
   const RunFiles files(dir.str());
-  testing::write_text(files.legacy_last(), "x");
-  EXPECT_EQ(resolve_checkpoint(dir.str(), "last"), files.legacy_last());
+  testing::write_text(dir.str("last.ckpt"), "x");
+  EXPECT_TRUE(files.checkpoints_newest_first().empty());
   testing::write_text(files.checkpoint(3), "x");
   EXPECT_EQ(resolve_checkpoint(dir.str(), "last"), files.checkpoint(3));
 }

@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""Lays out `dign eval --corrupted` reports side by side as the paper's Tables 1, 2 and 4.
+
+Usage: scripts/paper_tables.py [--digits N] NAME=eval.json [NAME=eval.json ...]
+Several reports under one NAME (NAME=a.json,b.json) are shown as mean ± population std
+over them (the paper's ± over seeds), with the seed count in the header. Percent, as the
+paper prints them (one decimal unless --digits says otherwise); SH as a plain number.
+"""
+import json
+import statistics
+import sys
+
+
+def load(spec):
+    name, files = spec.split("=", 1)
+    return name, [json.load(open(f)) for f in files.split(",")]
+
+
+DIGITS = 1
+
+
+def cell(values, scale=100.0):
+    digits = DIGITS
+    values = [v * scale for v in values if v is not None]
+    if not values:
+        return "n/a"
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    return f"{statistics.mean(values):.{digits}f}±{statistics.pstdev(values):.{digits}f}"
+
+
+def noise_accuracy(report, corruption):
+    for row in report["corrupted"]["per_corruption"]:
+        if row["name"] == corruption:
+            return row["mean_accuracy"]
+    return None
+
+
+def table(title, header, rows):
+    print(f"**{title}**\n")
+    print("| metric | " + " | ".join(header) + " |")
+    print("|---|" + "---:|" * len(header))
+    for label, cells in rows:
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    print()
+
+
+def main():
+    global DIGITS
+    args = sys.argv[1:]
+    if len(args) >= 2 and args[0] == "--digits":
+        DIGITS, args = int(args[1]), args[2:]
+    if not args:
+        sys.exit(__doc__)
+    runs = [load(a) for a in args]
+    header = [f"{n} ({len(r)} seed{'s' if len(r) > 1 else ''})" for n, r in runs]
+    col = lambda f, **kw: [cell([f(r) for r in reports], **kw) for _, reports in runs]
+    cor = lambda r: r["corrupted"]
+
+    table("Table 1 layout: accuracy, %", header, [
+        ("Clean acc.", col(lambda r: r["clean"]["accuracy"])),
+        ("mCA-N", col(lambda r: cor(r)["mca_n"])),
+    ] + [(c.replace("_", " ").title(), col(lambda r, c=c: noise_accuracy(r, c)))
+         for c in ("gaussian_noise", "impulse_noise", "shot_noise", "speckle_noise")])
+
+    rows = []
+    for where, get in (("Clean", lambda r: r["clean"]), ("Corrupt", lambda r: cor(r)["noise"])):
+        suffix = "-N" if where == "Corrupt" else ""
+        rows += [(f"{where} RMSE{suffix}", col(lambda r: get(r)["rmse"])),
+                 (f"{where} ECE{suffix}", col(lambda r: get(r)["ece"])),
+                 (f"{where} OE{suffix}", col(lambda r: get(r)["oe"])),
+                 (f"{where} SH{suffix}", col(lambda r: get(r)["sharpness"], scale=1.0))]
+    table("Table 2 layout: calibration, % (SH plain)", header, rows)
+
+    table("Table 4 layout: all common corruptions, %", header, [
+        ("mCA", col(lambda r: cor(r)["mca"])),
+        ("Clean RMSE", col(lambda r: r["clean"]["rmse"])),
+        ("Corrupt RMSE", col(lambda r: cor(r)["all"]["rmse"])),
+    ])
+
+
+if __name__ == "__main__":
+    main()
