@@ -17,6 +17,7 @@
 #include "models/registry.h"
 #include "objectives/registry.h"
 #include "train/checkpoint.h"
+#include "train/step.h"
 
 namespace dign::train::internal {
 namespace fs = std::filesystem;
@@ -120,11 +121,7 @@ void Session::build_model() {
   model_->to(device_);
   models::apply_memory_format(*model_, memory_format_);
   objective_ = objectives::make_objective(o_.method);
-  optimizer_ =
-      std::make_unique<torch::optim::SGD>(model_->parameters(), torch::optim::SGDOptions(o_.lr)
-                                                                    .momentum(o_.momentum)
-                                                                    .nesterov(o_.nesterov)
-                                                                    .weight_decay(o_.weight_decay));
+  optimizer_ = make_optimizer(*model_, o_);
 }
 
 bool Session::load_newest_checkpoint_meta() {

@@ -19,6 +19,15 @@ bool gradients_finite(torch::nn::Module& model) {
 
 }  // namespace
 
+std::unique_ptr<torch::optim::SGD> make_optimizer(torch::nn::Module& model,
+                                                  const TrainOptions& options) {
+  return std::make_unique<torch::optim::SGD>(model.parameters(),
+                                             torch::optim::SGDOptions(options.lr)
+                                                 .momentum(options.momentum)
+                                                 .nesterov(options.nesterov)
+                                                 .weight_decay(options.weight_decay));
+}
+
 StepResult training_step(models::ClassifierImpl& model, objectives::Objective& objective,
                          torch::optim::Optimizer& optimizer, const objectives::Batch& batch,
                          torch::Generator& generator, const std::string& precision,

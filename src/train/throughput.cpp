@@ -62,10 +62,8 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, std::ostr
   models::apply_memory_format(*model, memory_format);
   model->train();
   auto objective = objectives::make_objective(o.method);
-  // The optimizer `dign train` builds, with the paper's settings.
-  torch::optim::SGD optimizer(
-      model->parameters(),
-      torch::optim::SGDOptions(0.1).momentum(0.9).nesterov(true).weight_decay(5e-4));
+  // The optimizer `dign train` builds, with its default (the paper's) settings.
+  const auto optimizer = make_optimizer(*model, TrainOptions{});
   auto generator = make_generator(device, o.seed);
   objectives::Batch batch{torch::rand({o.batch_size, 3, o.image_size, o.image_size}, generator,
                                       torch::TensorOptions(torch::kFloat32).device(device)),
@@ -82,7 +80,7 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, std::ostr
   std::vector<double> seconds;
   for (int64_t i = 0; i < o.warmup + o.iters; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    const StepResult r = training_step(*model, *objective, optimizer, batch, generator, precision);
+    const StepResult r = training_step(*model, *objective, *optimizer, batch, generator, precision);
     const double s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     DIGN_CHECK(r.finite, "bench train: the loss or a gradient became non-finite at step ", i + 1);
