@@ -13,16 +13,12 @@ namespace {
 
 struct BenchTrainArgs {
   train::ThroughputOptions o;
-  double lambda = o.method.dign.lambda();
-  double sigma_max = o.method.dign.sigma_max();
-  int64_t samples = o.method.dign.samples();
-  bool concat_views = false;
+  MethodArgs method;
   std::string json;
 
   train::ThroughputOptions options() const {
     train::ThroughputOptions t = o;
-    t.method.dign.lambda(lambda).sigma_max(sigma_max).samples(samples).concat_views(concat_views);
-    t.method.gn.sigma_max(sigma_max);
+    t.method = method.config();
     return t;
   }
 };
@@ -33,14 +29,8 @@ void add_bench_train(CLI::App& bench, Action& action) {
       "Time training steps on random data (the model, objective and optimizer of 'dign "
       "train'); prints 'images/s N' last");
   auto a = std::make_shared<BenchTrainArgs>();
-  cmd->add_option("--method", a->o.method.method, "standard|dign|gn|rse")->capture_default_str();
-  cmd->add_option("--samples", a->samples, "DiGN: noisy views per example (n)")
-      ->capture_default_str();
-  cmd->add_option("--lambda", a->lambda, "DiGN: weight of the KL term")->capture_default_str();
-  cmd->add_option("--sigma-max", a->sigma_max, "DiGN, GN: noise levels from U(0, sigma_max)")
-      ->capture_default_str();
-  cmd->add_flag("--concat-views", a->concat_views,
-                "DiGN: one forward pass over all views (see 'dign train --help')");
+  a->method.bind(a->o.method);
+  add_method_options(*cmd, a->method);
   cmd->add_option("--arch", a->o.arch, "Architecture")->capture_default_str();
   cmd->add_option("--width", a->o.width, "Width of the first stage")->capture_default_str();
   cmd->add_option("--batch-size", a->o.batch_size, "Training examples per step")

@@ -18,33 +18,22 @@ namespace {
 /// The command line's view of TrainOptions: method options are bound as plain values.
 struct TrainArgs {
   train::TrainOptions o;
+  MethodArgs method;
   std::string augment;
-  double sigma_max = 0, lambda = 0, sigma = 0;
-  int64_t samples = 0, ensemble = 0;
-  bool quiet = false, concat_views = false;
+  bool quiet = false;
   std::string resume;
   std::string preload_error;  ///< reading the resumed run's config failed
 
-  TrainArgs() { bind_method_values(); }
+  TrainArgs() { load(o); }
   void load(const train::TrainOptions& options) {
     o = options;
-    bind_method_values();
-  }
-  void bind_method_values() {
     augment = o.augment.to_list();
-    sigma_max = o.method.dign.sigma_max();
-    lambda = o.method.dign.lambda();
-    samples = o.method.dign.samples();
-    concat_views = o.method.dign.concat_views();
-    sigma = o.method.rse.sigma();
-    ensemble = o.method.rse.ensemble();
+    method.bind(o.method);
   }
   train::TrainOptions options() const {
     train::TrainOptions t = o;
     t.augment = data::parse_augment_list(augment);
-    t.method.dign.lambda(lambda).sigma_max(sigma_max).samples(samples).concat_views(concat_views);
-    t.method.gn.sigma_max(sigma_max);
-    t.method.rse.sigma(sigma).ensemble(ensemble);
+    t.method = method.config();
     t.progress = !quiet;
     return t;
   }
@@ -84,7 +73,7 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
   cmd->add_option("--resume", a->resume,
                   "Continue the run in DIR from its newest checkpoint with its saved options")
       ->excludes(out);
-  cmd->add_option("--method", o.method.method, "standard|dign|gn|rse")->capture_default_str();
+  add_method_options(*cmd, a->method);
   cmd->add_option("--arch", o.arch, "Architecture")->capture_default_str();
   cmd->add_option("--width", o.width, "Width of the first stage (64 = paper)")
       ->capture_default_str();
@@ -106,18 +95,6 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
   cmd->add_flag("--nesterov,!--no-nesterov", o.nesterov, "Nesterov momentum (default on)");
   cmd->add_option("--augment", a->augment,
                   "Comma-separated subset of crop,flip,jitter,rotate, or none")
-      ->capture_default_str();
-  cmd->add_option("--lambda", a->lambda, "DiGN: weight of the KL consistency term")
-      ->capture_default_str();
-  cmd->add_option("--sigma-max", a->sigma_max, "DiGN, GN: noise levels drawn from U(0, sigma_max)")
-      ->capture_default_str();
-  cmd->add_option("--samples", a->samples, "DiGN: noisy views per example (n)")
-      ->capture_default_str();
-  cmd->add_flag("--concat-views", a->concat_views,
-                "DiGN: one forward pass over the clean and noisy views together (faster; "
-                "BatchNorm pools the views' statistics); default: one pass per view, as the paper");
-  cmd->add_option("--sigma", a->sigma, "RSE: fixed training noise level")->capture_default_str();
-  cmd->add_option("--ensemble", a->ensemble, "RSE: test-time ensemble size recorded with the model")
       ->capture_default_str();
   cmd->add_option("--seed", o.seed, "Seed of every random draw of the run")->capture_default_str();
   cmd->add_option("--train-limit", o.train_limit, "Use N training images (0 = all)");

@@ -104,6 +104,18 @@ TEST_F(Cli, SpeedOptionsAreRecordedAndTheModelEvaluates) {
   expect_one_line_error(train_args("--memory-format nhwc"), "--memory-format");
 }
 
+TEST_F(Cli, ResumeKeepsTheChosenMethodsOwnOptions) {
+  // config.json records only GN's sigma_max; resuming must read it back as GN's, not fall
+  // back to DiGN's default and then reject the run's own value as a contradiction.
+  ASSERT_EQ(run_cli(train_args("--method gn --sigma-max 0.3"), dir).code, 0);
+  const auto resumed = run_cli("train --resume " + dir.str("run") + " --epochs 2 --quiet", dir);
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  const auto config = nlohmann::json::parse(read_text_file(dir.str("run/config.json")));
+  EXPECT_EQ(config["options"]["method"]["method"], "gn");
+  EXPECT_DOUBLE_EQ(config["options"]["method"]["sigma_max"].get<double>(), 0.3);
+  EXPECT_EQ(config["options"]["epochs"], 2);
+}
+
 TEST_F(Cli, BenchTrainPrintsImagesPerSecondLastAndWritesItsRecord) {
   const auto r = run_cli(
       "bench train --method dign --samples 2 --width 2 --batch-size 8 --iters 2 --warmup 1 "
