@@ -9,13 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="${JOBS:-2}"
 
-cmake -S . -B build-asan -G Ninja -DDIGN_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build-asan --target dign_base_tests -j "$jobs"
-ctest --test-dir build-asan --output-on-failure -j "$jobs"
-
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DDIGN_FUZZ=ON -DDIGN_BUILD_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# One clang tree for both: the fuzz build instruments all of the LibTorch-free code with ASan
+# and UBSan anyway, and clang compiles it much faster than gcc does under ASan (a separate gcc
+# tree for the tests took 347 s of wall time in a 1,572 s CI run).
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DDIGN_FUZZ=ON -DDIGN_SANITIZE=ON \
+  -DDIGN_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz -j "$jobs"
+ctest --test-dir build-fuzz --output-on-failure -j "$jobs"
+
 corpus=build-fuzz/corpus
 rm -rf "$corpus"
 build-fuzz/fuzz/make_corpus "$corpus"

@@ -94,7 +94,8 @@ TEST(Npy, MalformedFilesAreOneLineErrorsNamingTheFile) {
       {std::string("\x93NUMPY\x07\x00\x00\x00", 10), "version 7"},
   };
   for (const auto& [bytes, expected] : cases) {
-    const auto message = error_of([&] { parse(bytes); });
+    const std::string& input = bytes;  // C++17 lambdas cannot capture structured bindings
+    const auto message = error_of([&] { parse(input); });
     EXPECT_TRUE(contains(message, "t.npy")) << message;
     EXPECT_TRUE(contains(message, expected)) << expected << " vs " << message;
   }
