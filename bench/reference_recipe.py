@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_peer import ResNet18, diverse_noise, kl  # noqa: E402
+from train_peer import ResNet18, diverse_noise, kl, write_json  # noqa: E402
 
 NOISE = ["shot_noise", "impulse_noise", "speckle_noise"]  # the paper's -N set
 
@@ -194,10 +194,7 @@ def main():
         result["corrupted"][name] = per_severity
     result["mca_n"] = float(np.mean([np.mean(v) for v in result["corrupted"].values()]))
     result["noise_pooled"] = pooled.value()
-    tmp = args.json + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(result, f, indent=2)
-    os.replace(tmp, args.json)
+    write_json(args.json, result)
     print(f"clean {result['clean']['accuracy']:.4f}  mCA-N {result['mca_n']:.4f}  "
           f"RMSE-N {result['noise_pooled']['rmse']:.4f}  ECE-N {result['noise_pooled']['ece']:.4f}")
 

@@ -74,6 +74,14 @@ def kl(p_logits, q_logits):
     return (log_p.exp() * (log_p - log_q)).sum(1).mean()
 
 
+def write_json(path, record):
+    """Writes to a temporary name, then renames: a reader never sees half a file."""
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(record, f, indent=2)
+    os.replace(tmp, path)
+
+
 def loss_of(model, x, y, args, concat):
     if args.method == "standard":
         return F.cross_entropy(model(x).float(), y)
@@ -131,10 +139,7 @@ def main():
               "threads": threads, "torch_version": torch.__version__, "step_seconds": seconds,
               "images_per_second": ips}
     if args.json:
-        tmp = args.json + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(record, f, indent=2)
-        os.replace(tmp, args.json)
+        write_json(args.json, record)
     print(f"peer {args.config}: {args.method} width {args.width}, batch {args.batch_size}, "
           f"{threads} threads")
     print(f"images/s {ips:.2f}")
