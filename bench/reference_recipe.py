@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_peer import ResNet18, diverse_noise, kl, write_json  # noqa: E402
+from train_peer import ResNet18, loss_of, write_json  # noqa: E402
 
 NOISE = ["shot_noise", "impulse_noise", "speckle_noise"]  # the paper's -N set
 
@@ -161,12 +161,7 @@ def main():
             x = augment(train_x[index], generator).contiguous(memory_format=layout)
             y = torch.from_numpy(train_y[index])
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-                # CE, or CE + lambda * mean_k KL(p(x) || p(x + delta_k)), one forward per view.
-                clean = model(x)
-                loss = F.cross_entropy(clean.float(), y)
-                if args.method == "dign":
-                    views = [diverse_noise(x, args.sigma_max) for _ in range(args.samples)]
-                    loss = loss + args.lam * sum(kl(clean, model(v)) for v in views) / args.samples
+                loss = loss_of(model, x, y, args, concat=False)  # one forward per view
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
