@@ -7,9 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-300}"
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DDIGN_FUZZ=ON -DDIGN_BUILD_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build-fuzz -j 2
+# Configured as scripts/ci-sanitizers.sh configures the same directory, so that running one
+# after the other does not flip the cache and rebuild the tree; only the fuzz targets are built.
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DDIGN_FUZZ=ON -DDIGN_SANITIZE=ON \
+  -DDIGN_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-fuzz -j 2 --target cifar_binary_fuzz image_fuzz npy_fuzz checkpoint_fuzz \
+  config_fuzz make_corpus
 corpus=build-fuzz/corpus  # grows across runs
 seeds=build-fuzz/seeds    # regenerated every run
 rm -rf "$seeds"
