@@ -7,19 +7,19 @@
 #include <string>
 
 #include "core/error.h"
-#include "train/checkpoint_format.h"
-#include "train/model_meta.h"
-#include "train/train_state.h"
+#include "run/checkpoint_format.h"
+#include "models/model_record.h"
+#include "run/train_state.h"
 
 namespace {
 void parse(const uint8_t* data, size_t size) {
   try {
-    const auto container = dign::train::decode_checkpoint(data, size, "fuzz.ckpt");
+    const auto container = dign::run::decode_checkpoint(data, size, "fuzz.ckpt");
     if (container.meta.contains("state")) {
-      dign::train::train_state_from_json(container.meta["state"], "fuzz.ckpt");
+      dign::run::train_state_from_json(container.meta["state"], "fuzz.ckpt");
     }
     if (container.meta.contains("model_options")) {
-      dign::train::parse_model_meta(container.meta, "fuzz.ckpt");
+      dign::models::parse_model_record(container.meta, "fuzz.ckpt");
     }
   } catch (const dign::Error&) {
   }
@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   const auto meta = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!meta.is_discarded()) {
-    const std::string sealed = dign::train::encode_checkpoint(meta, "payload");
+    const std::string sealed = dign::run::encode_checkpoint(meta, "payload");
     parse(reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size());
   }
   return 0;

@@ -6,11 +6,11 @@
 #include <string>
 
 #include "core/error.h"
-#include "train/run_config.h"
+#include "run/run_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
-    dign::train::parse_run_config(std::string(reinterpret_cast<const char*>(data), size),
+    dign::run::parse_run_config(std::string(reinterpret_cast<const char*>(data), size),
                                   "fuzz/config.json");
   } catch (const dign::Error&) {
   }

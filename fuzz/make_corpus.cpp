@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "data/npy.h"
-#include "train/checkpoint_format.h"
-#include "train/train_options.h"
-#include "train/train_state.h"
+#include "run/checkpoint_format.h"
+#include "run/train_options.h"
+#include "run/train_state.h"
 
 namespace fs = std::filesystem;
 
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   cv::imencode(".jpg", image, bytes, {cv::IMWRITE_JPEG_QUALITY, 75});
   write(dir / "image" / "a.jpg", as_string(bytes));
   // Checkpoints: a container whose meta holds a training state; and the meta alone.
-  dign::train::TrainState state;
+  dign::run::TrainState state;
   state.epoch = 1;
   state.batch = 3;
   state.log = {nlohmann::json{{"epoch", 1}, {"test_accuracy", 0.5}}};
@@ -67,10 +67,10 @@ int main(int argc, char** argv) {
   nlohmann::json meta = model;
   meta["epoch"] = 1;
   meta["state"] = to_json(state);
-  write(dir / "checkpoint" / "a.ckpt", dign::train::encode_checkpoint(meta, "payload bytes"));
+  write(dir / "checkpoint" / "a.ckpt", dign::run::encode_checkpoint(meta, "payload bytes"));
   write(dir / "checkpoint" / "meta.json", meta.dump());
   // config.json: the defaults, and an RSE run on a real-looking CIFAR-10 path.
-  dign::train::TrainOptions options;
+  dign::run::TrainOptions options;
   options.out = "runs/a";
   nlohmann::json config = {{"options", to_json(options)},
                            {"model", model},

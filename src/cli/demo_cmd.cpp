@@ -43,7 +43,7 @@ int run_demo(const DemoOptions& d) {
   std::vector<std::string> names = {"standard", "dign"};
   std::vector<nlohmann::json> reports;
   for (const auto& method : names) {
-    train::TrainOptions o = d.recipe.options(method, (fs::path(out) / method).string());
+    run::TrainOptions o = d.recipe.options(method, (fs::path(out) / method).string());
     o.threads = d.threads;
     o.device = d.device;
     o.precision = d.precision;

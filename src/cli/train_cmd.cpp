@@ -17,7 +17,7 @@ namespace {
 
 /// The command line's view of TrainOptions: method options are bound as plain values.
 struct TrainArgs {
-  train::TrainOptions o;
+  run::TrainOptions o;
   MethodArgs method;
   std::string augment;
   bool quiet = false;
@@ -25,13 +25,13 @@ struct TrainArgs {
   std::string preload_error;  ///< reading the resumed run's config failed
 
   TrainArgs() { load(o); }
-  void load(const train::TrainOptions& options) {
+  void load(const run::TrainOptions& options) {
     o = options;
     augment = o.augment.to_list();
     method.bind(o.method);
   }
-  train::TrainOptions options() const {
-    train::TrainOptions t = o;
+  run::TrainOptions options() const {
+    run::TrainOptions t = o;
     t.augment = data::parse_augment_list(augment);
     t.method = method.config();
     t.progress = !quiet;
@@ -67,7 +67,7 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
       a->preload_error = e.what();
     }
   }
-  train::TrainOptions& o = a->o;
+  run::TrainOptions& o = a->o;
   add_data_options(*cmd, o.data, /*required=*/false);
   auto* out = cmd->add_option("--out", o.out, "Run directory to create");
   cmd->add_option("--resume", a->resume,
@@ -121,7 +121,7 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
       DIGN_CHECK(!a->resume.empty() || !a->o.out.empty(),
                  "--out: a run directory is required (or --resume DIR to continue one)");
       DIGN_CHECK(!a->o.data.path.empty(), "--data: a dataset path or 'synthetic' is required");
-      train::TrainOptions o = a->options();
+      run::TrainOptions o = a->options();
       install_stop_handlers();
       const auto summary = a->resume.empty() ? train::run_training(o, std::cout)
                                              : train::resume_training(a->resume, o, std::cout);

@@ -6,7 +6,6 @@
 #include <system_error>
 
 #include "core/error.h"
-#include "corrupt/registry.h"
 #include "data/cifar_c.h"
 #include "data/tiny_imagenet_c.h"
 
@@ -36,13 +35,20 @@ void CorruptedSet::relabel_by_name(const std::vector<std::string>& order) {
   class_names_ = order;
 }
 
+const std::vector<std::string>& generator_corruption_order() {
+  // make_cifar_c.py's order: the 15 benchmark corruptions, then the 4 extras.
+  static const std::vector<std::string> names = {
+      "gaussian_noise", "shot_noise",   "impulse_noise",     "defocus_blur", "glass_blur",
+      "motion_blur",    "zoom_blur",    "snow",              "frost",        "fog",
+      "brightness",     "contrast",     "elastic_transform", "pixelate",     "jpeg_compression",
+      "speckle_noise",  "gaussian_blur", "spatter",          "saturate"};
+  return names;
+}
+
 void sort_corruption_names(std::vector<std::string>& names) {
   const auto rank = [](const std::string& name) {
-    const auto& catalog = corrupt::corruption_catalog();
-    for (size_t i = 0; i < catalog.size(); ++i) {
-      if (catalog[i].name == name) return i;
-    }
-    return catalog.size();
+    const auto& order = generator_corruption_order();
+    return static_cast<size_t>(std::find(order.begin(), order.end(), name) - order.begin());
   };
   std::sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
     const size_t ra = rank(a), rb = rank(b);

@@ -61,6 +61,10 @@ class CorruptedSet {
 /// gaussian_noise, which the paper excludes for fairness to Gaussian-noise training).
 const std::vector<std::string>& default_noise_set();
 
+/// The 19 corruption names in the original generator's order (make_cifar_c.py), the order
+/// reports list them in. corrupt/registry.h builds them in this order (its test checks).
+const std::vector<std::string>& generator_corruption_order();
+
 /// Sorts corruption names into report order: the generator's order for the corruptions it
 /// knows (as generated sets and the paper's tables list them), then the others by name.
 void sort_corruption_names(std::vector<std::string>& names);

@@ -17,9 +17,9 @@
 #include "eval/report.h"
 #include "metrics/reliability_diagram.h"
 #include "models/memory_format.h"
-#include "train/checkpoint.h"
-#include "train/run_config.h"
-#include "train/run_files.h"
+#include "run/checkpoint.h"
+#include "run/run_config.h"
+#include "run/run_files.h"
 
 namespace dign::eval {
 namespace fs = std::filesystem;
@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string checkpoint_path(const EvalRunOptions& o) {
-  return train::resolve_checkpoint(o.model_dir, o.checkpoint);
+  return run::resolve_checkpoint(o.model_dir, o.checkpoint);
 }
 
 }  // namespace
@@ -56,11 +56,11 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
   }
   const std::string ckpt = checkpoint_path(o);
   DIGN_CHECK(fs::exists(ckpt), "--checkpoint: ", ckpt, " does not exist");
-  const nlohmann::json meta = train::read_checkpoint_meta(ckpt);
+  const nlohmann::json meta = run::read_checkpoint_meta(ckpt);
   nlohmann::json config;
   const fs::path config_path = fs::path(o.model_dir) / "config.json";
   if (!o.model_dir.empty() && fs::exists(config_path)) {
-    config = train::read_run_config(config_path.string()).json;
+    config = run::read_run_config(config_path.string()).json;
   }
   const std::string out_path =
       !o.out.empty() ? o.out
@@ -84,11 +84,11 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
       o.test_limit > 0 ? data::subset(dataset.test,
                                       data::limit_per_class(dataset.test, o.test_limit, &per_class))
                        : std::move(dataset.test);
-  models::Classifier model = train::model_from_meta(meta, ckpt);
+  models::Classifier model = run::model_from_meta(meta, ckpt);
   DIGN_CHECK(meta["model_options"]["num_classes"].get<int64_t>() == test.num_classes(), "--data ",
              o.data.path, ": has ", test.num_classes(), " classes but the model was trained on ",
              meta["model_options"]["num_classes"].get<int64_t>());
-  const nlohmann::json loaded = train::load_checkpoint(ckpt, *model, nullptr);
+  const nlohmann::json loaded = run::load_checkpoint(ckpt, *model, nullptr);
   model->to(device);
   models::apply_memory_format(*model, memory_format);
 

@@ -16,7 +16,7 @@
 #include "models/memory_format.h"
 #include "models/registry.h"
 #include "objectives/registry.h"
-#include "train/checkpoint.h"
+#include "run/checkpoint.h"
 #include "train/step.h"
 
 namespace dign::train::internal {
@@ -32,9 +32,9 @@ void Session::start() {
   const auto [mean, std] = data::channel_statistics(data_.train);
   models::ModelOptions model_options;
   model_options.num_classes(data_.dataset.train.num_classes()).width(o_.width).mean(mean).std(std);
-  model_json_ = model_meta(o_.arch, model_options);
+  model_json_ = run::model_meta(o_.arch, model_options);
   build_model();
-  lock_ = std::make_unique<RunLock>(o_.out);
+  lock_ = std::make_unique<run::RunLock>(o_.out);
   DIGN_CHECK(!fs::exists(files().config()), "--out ", o_.out, ": already holds a run");
   config_ = {
       {"options", to_json(o_)},
@@ -63,7 +63,7 @@ void Session::start() {
 
 bool Session::resume(const nlohmann::json& config) {
   config_ = config;
-  lock_ = std::make_unique<RunLock>(o_.out);
+  lock_ = std::make_unique<run::RunLock>(o_.out);
   const std::string saved_precision = config_.at("resolved").at("precision").get<std::string>();
   // The precision the run started with, so that it continues the same computation.
   resolve_machine(o_.precision == "auto" ? saved_precision : o_.precision);
@@ -82,7 +82,7 @@ bool Session::resume(const nlohmann::json& config) {
   }
   build_model();
   if (have_state) {
-    load_checkpoint(newest_checkpoint_, *model_, optimizer_.get());
+    run::load_checkpoint(newest_checkpoint_, *model_, optimizer_.get());
     // Loading replaces the tensors' storage with the file's layout.
     models::apply_memory_format(*model_, memory_format_);
     out_ << fmt::format("resuming {} from {} (epoch {}, batch {}, step {})\n", o_.out,
@@ -117,7 +117,7 @@ void Session::resolve_machine(const std::string& precision) {
 
 void Session::build_model() {
   torch::manual_seed(derive_seed(o_.seed, {purpose_tag("init")}));  // the only global-RNG use
-  model_ = model_from_meta(model_json_);
+  model_ = run::model_from_meta(model_json_);
   model_->to(device_);
   models::apply_memory_format(*model_, memory_format_);
   objective_ = objectives::make_objective(o_.method);
@@ -129,11 +129,11 @@ bool Session::load_newest_checkpoint_meta() {
   std::string failures;
   for (const auto& path : candidates) {
     try {
-      const nlohmann::json meta = read_checkpoint_meta(path);
+      const nlohmann::json meta = run::read_checkpoint_meta(path);
       if (meta.contains("state")) {
-        state_ = train_state_from_json(meta.at("state"), path);
+        state_ = run::train_state_from_json(meta.at("state"), path);
       } else {  // dign 0.1: epoch-end checkpoints, the log kept beside them
-        state_ = TrainState{};
+        state_ = run::TrainState{};
         state_.epoch = meta.at("epoch").get<int64_t>();
         state_.step = meta.at("step").get<int64_t>();
         state_.best_accuracy = meta.at("best_accuracy").get<double>();
@@ -181,7 +181,7 @@ void Session::save() {
   meta["state"] = to_json(state_);
   const std::string path = files().checkpoint(state_.step);
   std::filesystem::create_directories(files().checkpoint_dir());
-  save_checkpoint(path, *model_, optimizer_.get(), meta);
+  run::save_checkpoint(path, *model_, optimizer_.get(), meta);
   files().prune_checkpoints(o_.keep_last);
   newest_checkpoint_ = path;
   saved_position_ = position;

@@ -14,10 +14,10 @@
 #include "data/loader.h"
 #include "models/classifier.h"
 #include "objectives/objective.h"
-#include "train/run_files.h"
-#include "train/run_lock.h"
-#include "train/train_options.h"
-#include "train/train_state.h"
+#include "run/run_files.h"
+#include "run/run_lock.h"
+#include "run/train_options.h"
+#include "run/train_state.h"
 #include "train/trainer.h"
 #include "train/training_data.h"
 
@@ -25,7 +25,7 @@ namespace dign::train::internal {
 
 class Session {
  public:
-  Session(TrainOptions options, std::ostream& out) : o_(std::move(options)), out_(out) {}
+  Session(run::TrainOptions options, std::ostream& out) : o_(std::move(options)), out_(out) {}
 
   /// A fresh run: builds the model and writes config.json. Validates all input first.
   void start();
@@ -36,7 +36,7 @@ class Session {
   TrainSummary finished_summary() const;
 
  private:
-  RunFiles files() const { return RunFiles(o_.out); }
+  run::RunFiles files() const { return run::RunFiles(o_.out); }
   void resolve_machine(const std::string& precision);
   void build_model();
   /// Reads the state of the newest readable checkpoint; false when the run has none.
@@ -49,9 +49,9 @@ class Session {
   void end_epoch(double lr);
   TrainSummary summary() const;
 
-  TrainOptions o_;
+  run::TrainOptions o_;
   std::ostream& out_;
-  std::unique_ptr<RunLock> lock_;
+  std::unique_ptr<run::RunLock> lock_;
   int threads_ = 1;
   std::string device_name_, precision_, memory_format_;
   torch::Device device_{torch::kCPU};
@@ -60,7 +60,7 @@ class Session {
   models::Classifier model_{nullptr};
   std::unique_ptr<objectives::Objective> objective_;
   std::unique_ptr<torch::optim::SGD> optimizer_;
-  TrainState state_;
+  run::TrainState state_;
   std::tuple<int64_t, int64_t, int64_t> saved_position_{-1, -1, -1};
   std::string newest_checkpoint_;
 };

@@ -20,7 +20,7 @@ bool gradients_finite(torch::nn::Module& model) {
 }  // namespace
 
 std::unique_ptr<torch::optim::SGD> make_optimizer(torch::nn::Module& model,
-                                                  const TrainOptions& options) {
+                                                  const run::TrainOptions& options) {
   return std::make_unique<torch::optim::SGD>(model.parameters(),
                                              torch::optim::SGDOptions(options.lr)
                                                  .momentum(options.momentum)

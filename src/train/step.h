@@ -10,14 +10,14 @@
 
 #include "models/classifier.h"
 #include "objectives/objective.h"
-#include "train/train_options.h"
+#include "run/train_options.h"
 
 namespace dign::train {
 
 /// The optimizer `dign train` steps: SGD with `options`' learning rate, momentum, Nesterov
 /// flag and weight decay (the paper's by default).
 std::unique_ptr<torch::optim::SGD> make_optimizer(torch::nn::Module& model,
-                                                  const TrainOptions& options);
+                                                  const run::TrainOptions& options);
 
 struct StepResult {
   objectives::ObjectiveOutput output;

@@ -4,8 +4,8 @@
 
 namespace dign::train {
 
-TrainOptions SyntheticRecipe::options(const std::string& method, const std::string& out) const {
-  TrainOptions o;
+run::TrainOptions SyntheticRecipe::options(const std::string& method, const std::string& out) const {
+  run::TrainOptions o;
   o.data.path = "synthetic";
   o.data.synthetic_train = train_images;
   o.data.synthetic_test = test_images;

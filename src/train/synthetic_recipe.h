@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "train/train_options.h"
+#include "run/train_options.h"
 
 namespace dign::train {
 
@@ -22,7 +22,7 @@ struct SyntheticRecipe {
   uint64_t seed = 0;
 
   /// Training options of `method` writing to `out` (machine settings left at their defaults).
-  TrainOptions options(const std::string& method, const std::string& out) const;
+  run::TrainOptions options(const std::string& method, const std::string& out) const;
 };
 
 }  // namespace dign::train

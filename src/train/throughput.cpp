@@ -63,7 +63,7 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, std::ostr
   model->train();
   auto objective = objectives::make_objective(o.method);
   // The optimizer `dign train` builds, with its default (the paper's) settings.
-  const auto optimizer = make_optimizer(*model, TrainOptions{});
+  const auto optimizer = make_optimizer(*model, run::TrainOptions{});
   auto generator = make_generator(device, o.seed);
   objectives::Batch batch{torch::rand({o.batch_size, 3, o.image_size, o.image_size}, generator,
                                       torch::TensorOptions(torch::kFloat32).device(device)),

@@ -28,13 +28,14 @@
 #include "data/loader.h"
 #include "data/sampler.h"
 #include "models/registry.h"
-#include "train/checkpoint.h"
-#include "train/run_config.h"
-#include "train/run_files.h"
-#include "train/run_lock.h"
+#include "run/checkpoint.h"
+#include "run/run_config.h"
+#include "run/run_files.h"
+#include "run/run_lock.h"
+#include "train/schedule.h"
 #include "train/session.h"
 #include "train/step.h"
-#include "train/train_state.h"
+#include "run/train_state.h"
 #include "train/training_data.h"
 
 namespace dign::train {
@@ -122,11 +123,11 @@ void Session::end_epoch(double lr) {
   ++state_.epoch;
   state_.batch = 0;
   state_.order_hash = 0;
-  state_.sums = EpochSums{};
+  state_.sums = run::EpochSums{};
   if (improved) {
     nlohmann::json meta = checkpoint_meta();
     meta["selection_accuracy"] = accuracy;
-    save_checkpoint(files().best(), *model_, nullptr, meta);
+    run::save_checkpoint(files().best(), *model_, nullptr, meta);
   }
   save();
   kill_point("epoch-end");  // reliability tests: the checkpoint is written, the log not yet
@@ -234,28 +235,28 @@ TrainSummary Session::train() {
 namespace {
 
 nlohmann::json read_config(const std::string& dir) {
-  const std::string path = RunFiles(dir).config();
+  const std::string path = run::RunFiles(dir).config();
   DIGN_CHECK(fs::exists(path), "--resume ", dir, ": no run to resume (", path, " is missing)");
-  return read_run_config(path).json;
+  return run::read_run_config(path).json;
 }
 
 }  // namespace
 
-TrainSummary run_training(const TrainOptions& options, std::ostream& out) {
+TrainSummary run_training(const run::TrainOptions& options, std::ostream& out) {
   internal::Session session(options, out);
   session.start();
   return session.train();
 }
 
-TrainOptions saved_options(const std::string& dir) {
-  const std::string path = RunFiles(dir).config();
+run::TrainOptions saved_options(const std::string& dir) {
+  const std::string path = run::RunFiles(dir).config();
   DIGN_CHECK(fs::exists(path), "--resume ", dir, ": no run to resume (", path, " is missing)");
-  TrainOptions o = read_run_config(path).options;
+  run::TrainOptions o = run::read_run_config(path).options;
   o.out = dir;
   return o;
 }
 
-void check_resume_options(const TrainOptions& saved, const TrainOptions& requested) {
+void check_resume_options(const run::TrainOptions& saved, const run::TrainOptions& requested) {
   requested.validate();
   DIGN_CHECK(requested.epochs >= saved.epochs, "--epochs ", requested.epochs,
              ": the run was started with ", saved.epochs, " epochs; it may be raised, not lowered");
@@ -283,11 +284,11 @@ void check_resume_options(const TrainOptions& saved, const TrainOptions& request
   }
 }
 
-TrainSummary resume_training(const std::string& dir, const TrainOptions& requested,
+TrainSummary resume_training(const std::string& dir, const run::TrainOptions& requested,
                              std::ostream& out) {
   const nlohmann::json config = read_config(dir);
   check_resume_options(saved_options(dir), requested);
-  TrainOptions o = requested;
+  run::TrainOptions o = requested;
   o.out = dir;
   internal::Session session(o, out);
   if (!session.resume(config)) return session.finished_summary();

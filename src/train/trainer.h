@@ -4,7 +4,7 @@
 // keeps the best checkpoint, and a run directory (see run_files.h) that a
 // run can be continued from exactly, however it was stopped.
 //
-//   TrainOptions o;  o.data.path = "synthetic";  o.out = "runs/a";  o.epochs = 5;
+//   run::TrainOptions o;  o.data.path = "synthetic";  o.out = "runs/a";  o.epochs = 5;
 //   TrainSummary s = run_training(o, std::cout);
 //   ...killed, or stopped by SIGINT...
 //   s = resume_training("runs/a", saved_options("runs/a"), std::cout);
@@ -14,7 +14,7 @@
 #include <ostream>
 #include <string>
 
-#include "train/train_options.h"
+#include "run/train_options.h"
 
 namespace dign::train {
 
@@ -33,20 +33,20 @@ struct TrainSummary {
 
 /// Starts a run in options.out, which must not hold one. dign::Error for bad
 /// input (before anything is written), never exit().
-TrainSummary run_training(const TrainOptions& options, std::ostream& out);
+TrainSummary run_training(const run::TrainOptions& options, std::ostream& out);
 
 /// The options the run in `dir` was started with (from DIR/config.json).
-TrainOptions saved_options(const std::string& dir);
+run::TrainOptions saved_options(const std::string& dir);
 
 /// Throws dign::Error naming the first option of `requested` that contradicts
 /// `saved`. Only machine settings (threads, device), progress output,
 /// checkpointing and --on-nonfinite may change, and --epochs may be raised.
-void check_resume_options(const TrainOptions& saved, const TrainOptions& requested);
+void check_resume_options(const run::TrainOptions& saved, const run::TrainOptions& requested);
 
 /// Continues the run in `dir` from its newest checkpoint (or from the start
 /// when it has none) with `requested` options (see check_resume_options).
 /// A finished run with no more epochs requested is left untouched.
-TrainSummary resume_training(const std::string& dir, const TrainOptions& requested,
+TrainSummary resume_training(const std::string& dir, const run::TrainOptions& requested,
                              std::ostream& out);
 
 }  // namespace dign::train

@@ -18,7 +18,7 @@ nlohmann::json per_class_json(const data::ImageSet& set, const std::vector<int64
 
 }  // namespace
 
-TrainingData prepare_training_data(const TrainOptions& o, int threads) {
+TrainingData prepare_training_data(const run::TrainOptions& o, int threads) {
   TrainingData p;
   data::DataOptions d = o.data;
   d.threads = threads;

@@ -9,7 +9,7 @@
 
 #include "data/dataset.h"
 #include "models/classifier.h"
-#include "train/train_options.h"
+#include "run/train_options.h"
 
 namespace dign::train {
 
@@ -24,7 +24,7 @@ struct TrainingData {
   nlohmann::json describe() const;
 };
 
-TrainingData prepare_training_data(const TrainOptions& options, int threads);
+TrainingData prepare_training_data(const run::TrainOptions& options, int threads);
 
 /// Top-1 accuracy of `model` on `set` in evaluation mode (restores training mode).
 double selection_accuracy(models::ClassifierImpl& model, const data::ImageSet& set,

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "data/corrupted_set.h"
 #include "test_util.h"
 
 namespace dign::corrupt {
@@ -34,6 +35,11 @@ TEST(CorruptionRegistry, NineteenForCifarFifteenForTinyInTheOriginalOrder) {
   const auto message = error_of([] { find_corruption("rain"); });
   EXPECT_TRUE(contains(message, "'rain'")) << message;
   EXPECT_TRUE(contains(message, "glass_blur")) << message;
+}
+
+TEST(CorruptionRegistry, ReadersListCorruptionsInTheCatalogsOrder) {
+  // data/ sorts the corrupted sets it reads by this list without depending on corrupt/.
+  EXPECT_EQ(corruption_names(Table::kCifar), data::generator_corruption_order());
 }
 
 TEST(CorruptionRegistry, EveryCorruptionIsAPureFunctionOfSeedCorruptionSeverityAndIndex) {

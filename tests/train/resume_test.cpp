@@ -8,12 +8,13 @@
 
 #include "core/file_io.h"
 #include "dign_process.h"
-#include "train/checkpoint.h"
-#include "train/run_files.h"
-#include "train/run_lock.h"
+#include "run/checkpoint.h"
+#include "run/run_files.h"
+#include "run/run_lock.h"
 
 namespace dign::train {
 namespace {
+using namespace dign::run;  // the run directory and checkpoints the trainer writes
 namespace fs = std::filesystem;
 using testing::contains;
 using testing::run_dign;

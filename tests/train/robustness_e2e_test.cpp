@@ -22,7 +22,7 @@ struct Outcome {
 Outcome train_and_evaluate(const std::string& method, uint64_t seed, const testing::TempDir& dir) {
   train::SyntheticRecipe recipe;  // what `dign demo` runs
   recipe.seed = seed;
-  train::TrainOptions o = recipe.options(method, dir.str(method));
+  run::TrainOptions o = recipe.options(method, dir.str(method));
   o.progress = false;
   o.threads = 1;
   o.precision = "fp32";

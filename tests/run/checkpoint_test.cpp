@@ -1,4 +1,4 @@
-#include "train/checkpoint.h"
+#include "run/checkpoint.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include "models/registry.h"
 #include "test_util.h"
 
-namespace dign::train {
+namespace dign::run {
 namespace {
 using testing::contains;
 using testing::error_of;
@@ -90,4 +90,4 @@ TEST(Checkpoint, DetectsTruncationBitFlipsAndForeignFiles) {
 }
 
 }  // namespace
-}  // namespace dign::train
+}  // namespace dign::run

@@ -1,4 +1,4 @@
-#include "train/model_meta.h"
+#include "models/model_record.h"
 
 #include <cmath>
 
@@ -6,11 +6,11 @@
 #include "core/json_checked.h"
 #include "models/catalog.h"
 
-namespace dign::train {
+namespace dign::models {
 
-ModelMeta parse_model_meta(const nlohmann::json& meta, const std::string& source) {
+ModelRecord parse_model_record(const nlohmann::json& meta, const std::string& source) {
   try {
-    ModelMeta m;
+    ModelRecord m;
     DIGN_CHECK(meta.is_object(), source, ": model record is not a JSON object");
     m.arch = meta.at("arch").get<std::string>();
     models::check_model_name(m.arch, source + ": arch");
@@ -34,4 +34,4 @@ ModelMeta parse_model_meta(const nlohmann::json& meta, const std::string& source
   }
 }
 
-}  // namespace dign::train
+}  // namespace dign::models

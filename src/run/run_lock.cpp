@@ -1,4 +1,4 @@
-#include "train/run_lock.h"
+#include "run/run_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 
-namespace dign::train {
+namespace dign::run {
 namespace fs = std::filesystem;
 
 std::string lock_holder_description() {
@@ -50,4 +50,4 @@ RunLock::~RunLock() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
 
-}  // namespace dign::train
+}  // namespace dign::run

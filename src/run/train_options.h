@@ -11,7 +11,7 @@
 #include "data/transforms.h"
 #include "objectives/method_options.h"
 
-namespace dign::train {
+namespace dign::run {
 
 struct TrainOptions {
   data::DataOptions data;
@@ -76,9 +76,5 @@ nlohmann::json to_json(const TrainOptions& options);
 TrainOptions train_options_from_json(const nlohmann::json& j,
                                      const std::string& source = "config.json");
 
-/// Learning rate in `epoch` (0-based): lr * gamma^(milestones <= epoch); during the
-/// warm-up epochs scaled by (steps done + 1) / (warm-up steps), given the batches per epoch.
-double learning_rate_at(const TrainOptions& options, int64_t epoch, int64_t batch = 0,
-                        int64_t batches_per_epoch = 1);
 
-}  // namespace dign::train
+}  // namespace dign::run

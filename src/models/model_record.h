@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <string>
 
-namespace dign::train {
+namespace dign::models {
 
-struct ModelMeta {
+struct ModelRecord {
   std::string arch;
   int64_t num_classes = 0;
   int64_t width = 0;
@@ -22,6 +22,6 @@ struct ModelMeta {
 /// dign::Error naming `source` for a missing field, a wrong type, an unknown
 /// architecture, fewer than 2 classes, a width below 1 or a non-finite or
 /// non-positive standard deviation.
-ModelMeta parse_model_meta(const nlohmann::json& meta, const std::string& source);
+ModelRecord parse_model_record(const nlohmann::json& meta, const std::string& source);
 
-}  // namespace dign::train
+}  // namespace dign::models

@@ -1,4 +1,4 @@
-#include "train/checkpoint_format.h"
+#include "run/checkpoint_format.h"
 
 #include <xxhash.h>
 
@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 
-namespace dign::train {
+namespace dign::run {
 namespace {
 
 constexpr char kMagic[8] = {'D', 'I', 'G', 'N', 'C', 'K', 'P', 'T'};
@@ -68,4 +68,4 @@ CheckpointContainer decode_checkpoint(const uint8_t* bytes, size_t size,
   return parsed;
 }
 
-}  // namespace dign::train
+}  // namespace dign::run

@@ -8,15 +8,15 @@
 
 #include <string>
 
-#include "train/model_meta.h"
-#include "train/train_options.h"
+#include "models/model_record.h"
+#include "run/train_options.h"
 
-namespace dign::train {
+namespace dign::run {
 
 struct RunConfig {
   nlohmann::json json;  ///< the whole file, validated
   TrainOptions options;
-  ModelMeta model;
+  models::ModelRecord model;
 };
 
 /// Parses config.json text; dign::Error naming `source` for invalid JSON, a missing or
@@ -25,4 +25,4 @@ RunConfig parse_run_config(const std::string& text, const std::string& source);
 /// Reads and parses `path`.
 RunConfig read_run_config(const std::string& path);
 
-}  // namespace dign::train
+}  // namespace dign::run

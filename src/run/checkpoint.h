@@ -12,9 +12,9 @@
 #include <string>
 
 #include "models/classifier.h"
-#include "train/checkpoint_format.h"
+#include "run/checkpoint_format.h"
 
-namespace dign::train {
+namespace dign::run {
 
 /// Writes model (and optimizer, if given) with `meta` (must hold "arch" and
 /// "model_options"); the tensor names and shapes are added to meta.
@@ -30,11 +30,11 @@ nlohmann::json load_checkpoint(const std::string& path, torch::nn::Module& model
                                torch::optim::Optimizer* optimizer);
 
 /// Builds the classifier a checkpoint describes (architecture and options from its meta,
-/// validated by parse_model_meta; errors name `source`).
+/// validated by parse_model_record; errors name `source`).
 models::Classifier model_from_meta(const nlohmann::json& meta,
                                    const std::string& source = "checkpoint");
 
 /// The meta fields describing a model: {"arch", "model_options"}.
 nlohmann::json model_meta(const std::string& arch, const models::ModelOptions& options);
 
-}  // namespace dign::train
+}  // namespace dign::run

@@ -1,4 +1,4 @@
-#include "train/train_options.h"
+#include "run/train_options.h"
 
 #include <limits>
 
@@ -6,7 +6,7 @@
 #include "core/json_checked.h"
 #include "models/catalog.h"
 
-namespace dign::train {
+namespace dign::run {
 
 void TrainOptions::validate() const {
   DIGN_CHECK(!out.empty(), "--out: a run directory is required");
@@ -46,20 +46,6 @@ void TrainOptions::validate() const {
   DIGN_CHECK(on_nonfinite == "stop" || on_nonfinite == "skip",
              "--on-nonfinite: expected stop or skip, got '", on_nonfinite, "'");
   DIGN_CHECK(data.image_size >= 0, "--image-size: expected a size >= 0, got ", data.image_size);
-}
-
-double learning_rate_at(const TrainOptions& o, int64_t epoch, int64_t batch,
-                        int64_t batches_per_epoch) {
-  double lr = o.lr;
-  for (int64_t m : o.lr_milestones) {
-    if (epoch >= m) lr *= o.lr_gamma;
-  }
-  if (epoch < o.warmup_epochs) {
-    const int64_t warmup_steps = o.warmup_epochs * batches_per_epoch;
-    lr *= static_cast<double>(epoch * batches_per_epoch + batch + 1) /
-          static_cast<double>(warmup_steps);
-  }
-  return lr;
 }
 
 nlohmann::json to_json(const TrainOptions& o) {
@@ -149,4 +135,4 @@ TrainOptions train_options_from_json(const nlohmann::json& j, const std::string&
   }
 }
 
-}  // namespace dign::train
+}  // namespace dign::run

@@ -1,4 +1,4 @@
-#include "train/run_files.h"
+#include "run/run_files.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 
-namespace dign::train {
+namespace dign::run {
 namespace fs = std::filesystem;
 
 namespace {
@@ -100,4 +100,4 @@ std::string resolve_checkpoint(const std::string& dir, const std::string& which)
   return which;
 }
 
-}  // namespace dign::train
+}  // namespace dign::run

@@ -1,4 +1,4 @@
-#include "train/run_config.h"
+#include "run/run_config.h"
 
 #include <cmath>
 
@@ -6,7 +6,7 @@
 #include "core/file_io.h"
 #include "core/json_checked.h"
 
-namespace dign::train {
+namespace dign::run {
 
 RunConfig parse_run_config(const std::string& text, const std::string& source) {
   RunConfig c;
@@ -19,7 +19,7 @@ RunConfig parse_run_config(const std::string& text, const std::string& source) {
   try {
     c.options = train_options_from_json(c.json.at("options"), source);
     c.options.validate();
-    c.model = parse_model_meta(c.json.at("model"), source);
+    c.model = models::parse_model_record(c.json.at("model"), source);
     const auto& resolved = c.json.at("resolved");
     const auto precision = resolved.at("precision").get<std::string>();
     DIGN_CHECK(precision == "fp32" || precision == "bf16", source,
@@ -54,4 +54,4 @@ RunConfig read_run_config(const std::string& path) {
   return parse_run_config(read_text_file(path), path);
 }
 
-}  // namespace dign::train
+}  // namespace dign::run

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace dign::train {
+namespace dign::run {
 
 constexpr uint32_t kCheckpointFormatVersion = 1;
 
@@ -23,4 +23,4 @@ std::string encode_checkpoint(const nlohmann::json& meta, const std::string& pay
 /// dign::Error naming `source` for anything but a well-formed container.
 CheckpointContainer decode_checkpoint(const uint8_t* bytes, size_t size, const std::string& source);
 
-}  // namespace dign::train
+}  // namespace dign::run

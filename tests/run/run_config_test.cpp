@@ -1,10 +1,10 @@
-#include "train/run_config.h"
+#include "run/run_config.h"
 
 #include <gtest/gtest.h>
 
 #include "test_util.h"
 
-namespace dign::train {
+namespace dign::run {
 namespace {
 
 using testing::contains;
@@ -97,4 +97,4 @@ TEST(RunConfig, EveryDefectIsOneErrorNamingTheFile) {
 }
 
 }  // namespace
-}  // namespace dign::train
+}  // namespace dign::run

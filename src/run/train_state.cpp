@@ -1,11 +1,11 @@
-#include "train/train_state.h"
+#include "run/train_state.h"
 
 #include "core/error.h"
 #include "core/json_checked.h"
 
 #include <cstdint>
 
-namespace dign::train {
+namespace dign::run {
 
 nlohmann::json to_json(const TrainState& s) {
   return {{"epoch", s.epoch},
@@ -56,4 +56,4 @@ TrainState train_state_from_json(const nlohmann::json& j, const std::string& sou
   }
 }
 
-}  // namespace dign::train
+}  // namespace dign::run

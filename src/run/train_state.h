@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace dign::train {
+namespace dign::run {
 
 /// Running sums of the current epoch's log line.
 struct EpochSums {
@@ -39,4 +39,4 @@ nlohmann::json to_json(const TrainState& state);
 /// dign::Error naming `source` when a field is missing or has the wrong type.
 TrainState train_state_from_json(const nlohmann::json& j, const std::string& source);
 
-}  // namespace dign::train
+}  // namespace dign::run

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace dign::train {
+namespace dign::run {
 
 struct RunFiles {
   explicit RunFiles(std::string dir) : dir(std::move(dir)) {}
@@ -31,4 +31,4 @@ struct RunFiles {
 /// dign::Error when there is none.
 std::string resolve_checkpoint(const std::string& dir, const std::string& which);
 
-}  // namespace dign::train
+}  // namespace dign::run

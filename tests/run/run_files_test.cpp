@@ -1,14 +1,14 @@
-#include "train/run_files.h"
+#include "run/run_files.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "test_util.h"
-#include "train/run_lock.h"
-#include "train/train_state.h"
+#include "run/run_lock.h"
+#include "run/train_state.h"
 
-namespace dign::train {
+namespace dign::run {
 namespace {
 namespace fs = std::filesystem;
 using testing::contains;
@@ -127,4 +127,4 @@ TEST(TrainState, FuzzRegressionHugeBatchIsAnErrorNotUndefinedBehaviour) {
 }
 
 }  // namespace
-}  // namespace dign::train
+}  // namespace dign::run

@@ -1,13 +1,13 @@
-#include "train/checkpoint.h"
+#include "run/checkpoint.h"
 
 #include <sstream>
 
 #include "core/error.h"
 #include "core/file_io.h"
 #include "models/registry.h"
-#include "train/model_meta.h"
+#include "models/model_record.h"
 
-namespace dign::train {
+namespace dign::run {
 namespace {
 
 nlohmann::json tensor_shapes(torch::nn::Module& model) {
@@ -34,7 +34,7 @@ nlohmann::json model_meta(const std::string& arch, const models::ModelOptions& o
 }
 
 models::Classifier model_from_meta(const nlohmann::json& meta, const std::string& source) {
-  const ModelMeta m = parse_model_meta(meta, source);
+  const models::ModelRecord m = models::parse_model_record(meta, source);
   models::ModelOptions options;
   options.num_classes(m.num_classes).width(m.width).mean(m.mean).std(m.std);
   return models::make_model(m.arch, options);
@@ -100,4 +100,4 @@ nlohmann::json load_checkpoint(const std::string& path, torch::nn::Module& model
   return parsed.meta;
 }
 
-}  // namespace dign::train
+}  // namespace dign::run

@@ -5,7 +5,7 @@
 // reused and means nothing across hosts).
 #include <string>
 
-namespace dign::train {
+namespace dign::run {
 
 class RunLock {
  public:
@@ -25,4 +25,4 @@ class RunLock {
 /// "host <name> pid <pid>" of this process, as written into lock files.
 std::string lock_holder_description();
 
-}  // namespace dign::train
+}  // namespace dign::run
