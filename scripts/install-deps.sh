@@ -17,6 +17,8 @@ packages=(
   python3-torch
   # Fuzz targets and sanitizer builds (clang only recommends its fuzzer runtime):
   clang libclang-rt-14-dev llvm
+  # The corruption Rng's libc++ build (ctest corrupt_rng_libcxx):
+  libc++-14-dev libc++abi-14-dev
 )
 
 missing=()

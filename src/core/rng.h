@@ -9,12 +9,17 @@
 
 namespace dign {
 
-/// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.
-constexpr uint64_t mix64(uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
+/// SplitMix64's output function alone (Stafford's variant 13): a bijective 64-bit mix with
+/// good avalanche.
+constexpr uint64_t splitmix64_finalizer(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
+}
+
+/// SplitMix64 finaliser of z + the golden gamma: SplitMix64's first output for state z.
+constexpr uint64_t mix64(uint64_t z) {
+  return splitmix64_finalizer(z + 0x9e3779b97f4a7c15ULL);
 }
 
 /// A stable 64-bit tag for a purpose name ("augment", "dign-noise", ...).
@@ -37,10 +42,7 @@ class SampleRng {
   explicit SampleRng(uint64_t seed) : state_(seed) {}
   uint64_t next() {
     state_ += 0x9e3779b97f4a7c15ULL;
-    uint64_t z = state_;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return splitmix64_finalizer(state_);
   }
   /// Uniform in [0, 1) with 53 random bits.
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }

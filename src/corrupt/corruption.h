@@ -12,39 +12,15 @@
 #include <opencv2/core.hpp>
 
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
+
+#include "corrupt/rng.h"
 
 namespace dign::corrupt {
 
 /// Which parameter table: CIFAR-10/100-C (32x32) or Tiny-ImageNet-C (64x64).
 enum class Table { kCifar, kTiny };
-
-/// The random source of one (image, corruption, severity). Deterministic for a
-/// given seed with this standard library (std::mt19937_64 and libstdc++'s distributions).
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : engine_(seed) {}
-  /// Uniform in [low, high).
-  double uniform(double low = 0.0, double high = 1.0) {
-    return std::uniform_real_distribution<double>(low, high)(engine_);
-  }
-  double normal(double mean = 0.0, double stddev = 1.0) {
-    return std::normal_distribution<double>(mean, stddev)(engine_);
-  }
-  /// Uniform integer in [low, high) (numpy's randint convention: high exclusive).
-  int64_t integer(int64_t low, int64_t high) {
-    return std::uniform_int_distribution<int64_t>(low, high - 1)(engine_);
-  }
-  int64_t poisson(double mean) {
-    return mean > 0 ? std::poisson_distribution<int64_t>(mean)(engine_) : 0;
-  }
-  std::mt19937_64& engine() { return engine_; }
-
- private:
-  std::mt19937_64 engine_;
-};
 
 /// Everything a corruption may need beyond the image.
 struct Context {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/rng.h"
 
 namespace dign::data {
 namespace {
@@ -22,54 +23,41 @@ constexpr uint64_t kTrainSplit = 0;
 constexpr uint64_t kTestSplit = 1;
 constexpr double kPi = 3.14159265358979323846;
 
-// ---- Counter-based randomness: image i of a split owns a splitmix64 stream
+// ---- Counter-based randomness: image i of a split owns a splitmix64 stream (SampleRng)
 // keyed by hash(seed, split, i), so no draw depends on another image.
 
 constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ull;
 
-uint64_t mix64(uint64_t z) {  // splitmix64's finalizer (Stafford variant 13)
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 uint64_t image_key(uint64_t seed, uint64_t split, uint64_t index) {
   // Chained hashing, so (seed, split, index) triples never alias each other.
-  uint64_t h = mix64(seed + 0x5EED5EED5EED5EEDull);
-  h = mix64(h ^ (split * kGolden + 0xD1B54A32D192ED03ull));
-  return mix64(h ^ (index + 0x8CB92BA72F3D8DD7ull));
+  uint64_t h = splitmix64_finalizer(seed + 0x5EED5EED5EED5EEDull);
+  h = splitmix64_finalizer(h ^ (split * kGolden + 0xD1B54A32D192ED03ull));
+  return splitmix64_finalizer(h ^ (index + 0x8CB92BA72F3D8DD7ull));
 }
 
-class SplitMix64 {
- public:
-  explicit SplitMix64(uint64_t state) : state_(state) {}
-  uint64_t next() {
-    state_ += kGolden;
-    return mix64(state_);
-  }
-  /// Uniform in [0, 1).
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-  int below(int n) { return static_cast<int>(uniform() * n); }
-  /// Approximately N(0, 1): Irwin-Hall sum of four 16-bit uniforms, one draw
-  /// per sample (Box-Muller would dominate the generation time).
-  float normal() {
-    const uint64_t r = next();
-    const float sum =
-        static_cast<float>((r & 0xFFFF) + ((r >> 16) & 0xFFFF) + ((r >> 32) & 0xFFFF) + (r >> 48));
-    // mean 4 * 32767.5, variance 4 * (65536^2 - 1) / 12.
-    return (sum - 131070.0f) * (1.0f / 37837.23f);
-  }
+// The synthetic images' own draws, kept apart from SampleRng's below() and normal() (Lemire,
+// Box-Muller), which would change every image's bytes.
 
- private:
-  uint64_t state_;
-};
+/// Uniform in [0, n): floor(uniform() n).
+int below(SampleRng& rng, int n) {
+  return static_cast<int>(rng.uniform() * n);
+}
+
+/// Approximately N(0, 1): Irwin-Hall sum of four 16-bit uniforms, one draw per sample
+/// (Box-Muller would dominate the generation time).
+float irwin_hall_normal(SampleRng& rng) {
+  const uint64_t r = rng.next();
+  const float sum =
+      static_cast<float>((r & 0xFFFF) + ((r >> 16) & 0xFFFF) + ((r >> 32) & 0xFFFF) + (r >> 48));
+  // mean 4 * 32767.5, variance 4 * (65536^2 - 1) / 12.
+  return (sum - 131070.0f) * (1.0f / 37837.23f);
+}
 
 // ---- Scene description (all lengths in pixels, colours in [0, 1]).
 
 using Rgb = std::array<float, 3>;
 
-Rgb random_colour(SplitMix64& rng, double lo, double hi) {
+Rgb random_colour(SampleRng& rng, double lo, double hi) {
   return {static_cast<float>(rng.uniform(lo, hi)), static_cast<float>(rng.uniform(lo, hi)),
           static_cast<float>(rng.uniform(lo, hi))};
 }
@@ -111,7 +99,7 @@ Rgb background_at(const Scene& scene, float u, float v) {
   return pixel;
 }
 
-Scene draw_scene(SplitMix64& rng, int64_t label, int64_t image_size) {
+Scene draw_scene(SampleRng& rng, int64_t label, int64_t image_size) {
   const auto s = static_cast<double>(image_size);
   Scene scene;
   // Smooth random gradient: one base colour, corners jittered around it.
@@ -121,7 +109,7 @@ Scene draw_scene(SplitMix64& rng, int64_t label, int64_t image_size) {
       corner[c] = std::clamp(base[c] + static_cast<float>(rng.uniform(-0.15, 0.15)), 0.0f, 1.0f);
     }
   }
-  const int distractors = rng.below(2);  // 0 or 1
+  const int distractors = below(rng, 2);  // 0 or 1
   for (int k = 0; k < distractors; ++k) {
     Distractor d;
     d.is_line = rng.uniform() < 0.5;
@@ -252,7 +240,7 @@ void blend(Rgb& pixel, const Rgb& colour, float weight) {
   }
 }
 
-void render(const Scene& scene, SplitMix64& rng, int64_t image_size, uint8_t* out) {
+void render(const Scene& scene, SampleRng& rng, int64_t image_size, uint8_t* out) {
   const float inv = 1.0f / static_cast<float>(std::max<int64_t>(image_size - 1, 1));
   for (int64_t row = 0; row < image_size; ++row) {
     const float py = static_cast<float>(row) + 0.5f;
@@ -287,7 +275,7 @@ void render(const Scene& scene, SplitMix64& rng, int64_t image_size, uint8_t* ou
         blend(pixel, fill, coverage);
       }
       for (int c = 0; c < 3; ++c) {
-        const float value = (pixel[c] + scene.noise_sigma * rng.normal()) * 255.0f;
+        const float value = (pixel[c] + scene.noise_sigma * irwin_hall_normal(rng)) * 255.0f;
         out[(row * image_size + col) * 3 + c] =
             static_cast<uint8_t>(std::lround(std::clamp(value, 0.0f, 255.0f)));
       }
@@ -310,7 +298,7 @@ ImageSet make_split(const SyntheticOptions& options, uint64_t split, int64_t siz
   auto generate = [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       const int64_t label = i % kNumClasses;
-      SplitMix64 rng(image_key(options.seed, split, static_cast<uint64_t>(i)));
+      SampleRng rng(image_key(options.seed, split, static_cast<uint64_t>(i)));
       const Scene scene = draw_scene(rng, label, options.image_size);
       render(scene, rng, options.image_size, set.image(i));
       set.labels[static_cast<size_t>(i)] = label;

@@ -19,6 +19,22 @@ TEST(DeriveSeed, DependsOnEveryPartAndTheirOrder) {
   EXPECT_EQ(derive_seed(7, {3, 4}), derive_seed(7, {3, 4}));
 }
 
+TEST(SplitMix64, KnownOutputs) {
+  // Vigna's splitmix64.c from state 0: the stream begins e220a8397b1dcdaf, 6e789e6aa1b965f4,
+  // 06c45d188009454f, f88bb8a8724c81ec.
+  SampleRng rng(0);
+  EXPECT_EQ(rng.next(), 0xe220a8397b1dcdafULL);
+  EXPECT_EQ(rng.next(), 0x6e789e6aa1b965f4ULL);
+  EXPECT_EQ(rng.next(), 0x06c45d188009454fULL);
+  EXPECT_EQ(rng.next(), 0xf88bb8a8724c81ecULL);
+  // The finaliser alone, and mix64 = finaliser(z + golden gamma).
+  EXPECT_EQ(splitmix64_finalizer(0x9e3779b97f4a7c15ULL), 0xe220a8397b1dcdafULL);
+  EXPECT_EQ(splitmix64_finalizer(0), 0u);
+  EXPECT_EQ(splitmix64_finalizer(1), 0x5692161d100b05e5ULL);
+  EXPECT_EQ(mix64(0), 0xe220a8397b1dcdafULL);
+  EXPECT_EQ(mix64(0x9e3779b97f4a7c15ULL), 0x6e789e6aa1b965f4ULL);
+}
+
 TEST(PurposeTag, IsFnv1a) {
   // FNV-1a 64 of "a": (0xcbf29ce484222325 ^ 0x61) * 0x100000001b3 mod 2^64.
   EXPECT_EQ(purpose_tag("a"), 0xaf63dc4c8601ec8cULL);
