@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/choice_flags.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "core/file_io.h"
@@ -13,12 +14,14 @@ namespace {
 
 struct BenchTrainArgs {
   train::ThroughputOptions o;
-  MethodArgs method;
+  std::shared_ptr<ChoiceFlags<objectives::MethodOptions>> method;
+  std::shared_ptr<ChoiceFlags<models::ArchOptions>> arch;
   std::string json;
 
   train::ThroughputOptions options() const {
     train::ThroughputOptions t = o;
-    t.method = method.config();
+    t.method = objectives::MethodConfig{method->resolve()};
+    t.model = arch->resolve();
     return t;
   }
 };
@@ -29,10 +32,9 @@ void add_bench_train(CLI::App& bench, Action& action) {
       "Time training steps on random data (the model, objective and optimizer of 'dign "
       "train'); prints 'images/s N' last");
   auto a = std::make_shared<BenchTrainArgs>();
-  a->method.bind(a->o.method);
-  add_method_options(*cmd, a->method);
-  cmd->add_option("--arch", a->o.arch, "Architecture")->capture_default_str();
-  cmd->add_option("--width", a->o.width, "Width of the first stage")->capture_default_str();
+  a->method =
+      std::make_shared<ChoiceFlags<objectives::MethodOptions>>(*cmd, "method", a->o.method.options);
+  a->arch = std::make_shared<ChoiceFlags<models::ArchOptions>>(*cmd, "arch", a->o.model);
   cmd->add_option("--batch-size", a->o.batch_size, "Training examples per step")
       ->capture_default_str();
   cmd->add_option("--image-size", a->o.image_size, "Side of the random square images")

@@ -11,6 +11,9 @@ namespace dign::cli {
 
 using Action = std::function<int()>;
 
+/// The exit code of every invalid input (bad option, bad file), whoever finds it.
+constexpr int kInvalidInput = 2;
+
 /// `resume`: the DIR of `train --resume DIR`, found before parsing so that the
 /// run's saved options become the defaults.
 void add_train_command(CLI::App& app, Action& action, const std::optional<std::string>& resume);

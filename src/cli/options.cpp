@@ -45,48 +45,6 @@ void add_machine_options(CLI::App& command, int& threads, std::string& device,
       ->capture_default_str();
 }
 
-void MethodArgs::bind(const objectives::MethodConfig& config) {
-  method = config.method;
-  lambda = config.dign.lambda();
-  // config.json keeps only the chosen method's options: a GN run's sigma_max is GN's.
-  sigma_max = config.method == "gn" ? config.gn.sigma_max() : config.dign.sigma_max();
-  samples = config.dign.samples();
-  concat_views = config.dign.concat_views();
-  sigma = config.rse.sigma();
-  ensemble = config.rse.ensemble();
-}
-
-objectives::MethodConfig MethodArgs::config() const {
-  objectives::MethodConfig c;
-  c.method = method;
-  c.dign.lambda(lambda).sigma_max(sigma_max).samples(samples).concat_views(concat_views);
-  c.gn.sigma_max(sigma_max);
-  c.rse.sigma(sigma).ensemble(ensemble);
-  return c;
-}
-
-void add_method_options(CLI::App& command, MethodArgs& args) {
-  command.add_option("--method", args.method, "standard|dign|gn|rse")->capture_default_str();
-  command.add_option("--lambda", args.lambda, "DiGN: weight of the KL consistency term")
-      ->capture_default_str();
-  command
-      .add_option("--sigma-max", args.sigma_max,
-                  "DiGN, GN: noise levels drawn from U(0, sigma_max)")
-      ->capture_default_str();
-  command.add_option("--samples", args.samples, "DiGN: noisy views per example (n)")
-      ->capture_default_str();
-  command.add_flag(
-      "--concat-views", args.concat_views,
-      "DiGN: one forward pass over the clean and noisy views together (BatchNorm then pools "
-      "the views' statistics); default: one pass per view, as the paper");
-  command.add_option("--sigma", args.sigma, "RSE: fixed training noise level")
-      ->capture_default_str();
-  command
-      .add_option("--ensemble", args.ensemble,
-                  "RSE: test-time ensemble size recorded with the model")
-      ->capture_default_str();
-}
-
 void add_corruption_options(CLI::App& command, corrupt::GenerateOptions& generate,
                             const std::string& seed_flag) {
   command

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/fields.h"
 #include "core/version.h"
 
 namespace dign::cli {
@@ -22,6 +23,20 @@ std::optional<std::string> find_resume_dir(int argc, char** argv) {
   return std::nullopt;
 }
 
+/// The deepest subcommand the command line invoked.
+const CLI::App& invoked(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands()) return invoked(*sub);
+  return app;
+}
+
+/// A library option error under the flag the user typed: field "sigma_max" -> "--sigma-max"
+/// when the invoked command has that flag; the field's own name otherwise.
+std::string option_message(const CLI::App& app, const OptionError& e) {
+  const std::string flag = flag_of(e.field());
+  if (invoked(app).get_option_no_throw(flag) != nullptr) return flag + ": " + e.message();
+  return e.what();
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -31,9 +46,8 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("dign ") + version() + " (" + git_commit() + ")");
   // One line per error, like every other error of the tool (CLI11 adds a "Run with --help" line).
-  app.failure_message([](const CLI::App*, const CLI::Error& e) {
-    return std::string("dign: error: ") + e.what() + " (see --help)\n";
-  });
+  // --help shows every option's default.
+  app.option_defaults()->always_capture_default();
   // A full disk or a file-size limit must fail a write (EFBIG), not kill the process.
   std::signal(SIGXFSZ, SIG_IGN);
   Action action;
@@ -42,13 +56,18 @@ int run(int argc, char** argv) {
   add_demo_command(app, action);
   add_corrupt_command(app, action);
   add_bench_command(app, action);
+  // Invalid input, whether CLI11 or dign finds it: one line "dign: error: ...", exit code 2.
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "dign: error: " << e.what() << "\n";
+    return kInvalidInput;
   }
   try {
     return action();
+  } catch (const OptionError& e) {
+    std::cerr << "dign: error: " << option_message(app, e) << "\n";
   } catch (const Error& e) {
     std::cerr << "dign: error: " << e.what() << "\n";
   } catch (const c10::Error& e) {
@@ -56,7 +75,7 @@ int run(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "dign: error: " << e.what() << "\n";
   }
-  return 2;
+  return kInvalidInput;
 }
 
 }  // namespace dign::cli

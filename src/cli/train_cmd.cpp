@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "cli/choice_flags.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "core/error.h"
@@ -15,10 +16,11 @@
 namespace dign::cli {
 namespace {
 
-/// The command line's view of TrainOptions: method options are bound as plain values.
+/// The command line's view of TrainOptions.
 struct TrainArgs {
   run::TrainOptions o;
-  MethodArgs method;
+  std::shared_ptr<ChoiceFlags<objectives::MethodOptions>> method;
+  std::shared_ptr<ChoiceFlags<models::ArchOptions>> arch;
   std::string augment;
   bool quiet = false;
   std::string resume;
@@ -28,12 +30,12 @@ struct TrainArgs {
   void load(const run::TrainOptions& options) {
     o = options;
     augment = o.augment.to_list();
-    method.bind(o.method);
   }
   run::TrainOptions options() const {
     run::TrainOptions t = o;
     t.augment = data::parse_augment_list(augment);
-    t.method = method.config();
+    t.method = objectives::MethodConfig{method->resolve()};
+    t.model = arch->resolve();
     t.progress = !quiet;
     return t;
   }
@@ -73,10 +75,9 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
   cmd->add_option("--resume", a->resume,
                   "Continue the run in DIR from its newest checkpoint with its saved options")
       ->excludes(out);
-  add_method_options(*cmd, a->method);
-  cmd->add_option("--arch", o.arch, "Architecture")->capture_default_str();
-  cmd->add_option("--width", o.width, "Width of the first stage (64 = paper)")
-      ->capture_default_str();
+  a->method =
+      std::make_shared<ChoiceFlags<objectives::MethodOptions>>(*cmd, "method", o.method.options);
+  a->arch = std::make_shared<ChoiceFlags<models::ArchOptions>>(*cmd, "arch", o.model);
   cmd->add_option("--epochs", o.epochs, "Training epochs (may be raised when resuming)")
       ->capture_default_str();
   cmd->add_option("--batch-size", o.batch_size, "Images per batch")->capture_default_str();

@@ -7,8 +7,9 @@
 
 namespace dign {
 
-/// A fresh CPU generator with `seed`; on CUDA, the device's default generator
-/// re-seeded (LibTorch 1.13 offers no way to create a CUDA generator without CUDA headers).
+/// A fresh generator for `device` with `seed`, sharing no state with LibTorch's default
+/// generators. CUDA needs a LibTorch built with CUDA (DIGN_TORCH_CUDA, set by CMake);
+/// otherwise a CUDA device is a dign::Error.
 torch::Generator make_generator(const torch::Device& device, uint64_t seed);
 
 }  // namespace dign

@@ -24,20 +24,20 @@ GenerateOptions resolved(GenerateOptions o, Table table) {
   for (const auto& name : o.corruptions) find_corruption(name);
   std::vector<std::string> unique = o.corruptions;
   std::sort(unique.begin(), unique.end());
-  DIGN_CHECK(std::adjacent_find(unique.begin(), unique.end()) == unique.end(),
-             "--corruptions: a corruption is listed twice");
-  DIGN_CHECK(!o.severities.empty(), "--severities: expected at least one of 1 to 5");
+  DIGN_CHECK_OPTION(std::adjacent_find(unique.begin(), unique.end()) == unique.end(), "corruptions",
+                    "a corruption is listed twice");
+  DIGN_CHECK_OPTION(!o.severities.empty(), "severities", "expected at least one of 1 to 5");
   std::sort(o.severities.begin(), o.severities.end());
   for (int s : o.severities) {
-    DIGN_CHECK(s >= 1 && s <= 5, "--severities: expected values from 1 to 5, got ", s);
+    DIGN_CHECK_OPTION(s >= 1 && s <= 5, "severities", "expected values from 1 to 5, got ", s);
   }
-  DIGN_CHECK(std::adjacent_find(o.severities.begin(), o.severities.end()) == o.severities.end(),
-             "--severities: a severity is listed twice");
+  DIGN_CHECK_OPTION(
+      std::adjacent_find(o.severities.begin(), o.severities.end()) == o.severities.end(),
+      "severities", "a severity is listed twice");
   // The Tiny-ImageNet-C writer saved every image as JPEG quality 85; CIFAR-10-C is .npy.
   if (o.final_jpeg_quality == -1) o.final_jpeg_quality = table == Table::kTiny ? 85 : 0;
-  DIGN_CHECK(o.final_jpeg_quality >= 0 && o.final_jpeg_quality <= 100,
-             "--final-jpeg-quality: expected 0 (none), 1 to 100, or -1 (the table's), got ",
-             o.final_jpeg_quality);
+  DIGN_CHECK_OPTION(o.final_jpeg_quality >= 0 && o.final_jpeg_quality <= 100, "final_jpeg_quality",
+                    "expected 0 (none), 1 to 100, or -1 (the table's), got ", o.final_jpeg_quality);
   DIGN_CHECK(o.threads >= 1, "threads: expected at least 1");
   return o;
 }

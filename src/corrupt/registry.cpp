@@ -60,7 +60,8 @@ uint64_t image_seed(uint64_t seed, const std::string& corruption, int severity, 
 
 cv::Mat corrupt_image(const Corruption& corruption, const cv::Mat& rgb, int severity, uint64_t seed,
                       int64_t index, const Context& context) {
-  DIGN_CHECK(severity >= 1 && severity <= 5, "--severities: expected 1 to 5, got ", severity);
+  DIGN_CHECK_OPTION(severity >= 1 && severity <= 5, "severities", "expected 1 to 5, got ",
+                    severity);
   DIGN_CHECK(rgb.type() == CV_8UC3, corruption.name, ": expected a uint8 HxWx3 RGB image");
   Rng rng(image_seed(seed, corruption.name, severity, index));
   cv::Mat out = corruption.apply(rgb, severity, rng, context);

@@ -92,8 +92,8 @@ ImageSet subset(const ImageSet& set, const std::vector<int64_t>& indices) {
 }
 
 std::pair<ImageSet, ImageSet> split_validation(const ImageSet& train, int64_t n) {
-  DIGN_CHECK(n >= 1 && n < train.size(), "--val-split: expected between 1 and ", train.size() - 1,
-             " images, got ", n);
+  DIGN_CHECK_OPTION(n >= 1 && n < train.size(), "val_split", "expected between 1 and ",
+                    train.size() - 1, " images, got ", n);
   const auto held = limit_per_class(train, n);
   std::vector<bool> is_held(static_cast<size_t>(train.size()), false);
   for (int64_t i : held) is_held[static_cast<size_t>(i)] = true;

@@ -8,8 +8,8 @@ namespace dign::data {
 BatchLoader::BatchLoader(const ImageSet& images, std::vector<int64_t> order,
                          const LoaderOptions& options, const AugmentOptions* augment)
     : images_(images), order_(std::move(order)), options_(options) {
-  DIGN_CHECK(options_.batch_size() >= 1, "--batch-size: expected at least 1, got ",
-             options_.batch_size());
+  DIGN_CHECK_OPTION(options_.batch_size() >= 1, "batch_size", "expected at least 1, got ",
+                    options_.batch_size());
   if (augment) augment_ = *augment;
   out_size_ = options_.image_size() > 0 ? options_.image_size() : images_.height;
   DIGN_CHECK(augment_ || (images_.height == out_size_ && images_.width == out_size_),

@@ -24,8 +24,12 @@ std::vector<int64_t> EpochSampler::order(int64_t epoch) const {
     }
   }
   if (world_ == 1) return all;
+  // Position p of the padded permutation is all[p % size]: the tail repeats the first entries
+  // (DistributedSampler's padding), so every rank gets shard_size() indices.
+  const int64_t shard = shard_size();
   std::vector<int64_t> mine;
-  for (int64_t i = rank_; i < size_; i += world_) mine.push_back(all[i]);
+  mine.reserve(static_cast<size_t>(shard));
+  for (int64_t k = 0; k < shard; ++k) mine.push_back(all[(rank_ + k * world_) % size_]);
   return mine;
 }
 

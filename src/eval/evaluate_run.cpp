@@ -17,6 +17,7 @@
 #include "eval/report.h"
 #include "metrics/reliability_diagram.h"
 #include "models/memory_format.h"
+#include "models/registry.h"
 #include "run/checkpoint.h"
 #include "run/run_config.h"
 #include "run/run_files.h"
@@ -33,10 +34,10 @@ std::string checkpoint_path(const EvalRunOptions& o) {
 }  // namespace
 
 nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
-  DIGN_CHECK(!o.model_dir.empty() || o.checkpoint != "best",
-             "--model: a run directory is required");
-  DIGN_CHECK(o.test_limit >= 0, "--test-limit: expected a count >= 0, got ", o.test_limit);
-  DIGN_CHECK(o.ensemble >= 0, "--ensemble: expected a count >= 0, got ", o.ensemble);
+  DIGN_CHECK_OPTION(!o.model_dir.empty() || o.checkpoint != "best", "model",
+                    "a run directory is required");
+  DIGN_CHECK_OPTION(o.test_limit >= 0, "test_limit", "expected a count >= 0, got ", o.test_limit);
+  DIGN_CHECK_OPTION(o.ensemble >= 0, "ensemble", "expected a count >= 0, got ", o.ensemble);
   o.eval.validate();
   // Every option that can be wrong is checked before the model or the data are loaded.
   std::unique_ptr<data::CorruptedSet> set;
@@ -55,7 +56,7 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
     }
   }
   const std::string ckpt = checkpoint_path(o);
-  DIGN_CHECK(fs::exists(ckpt), "--checkpoint: ", ckpt, " does not exist");
+  DIGN_CHECK_OPTION(fs::exists(ckpt), "checkpoint", ckpt, " does not exist");
   const nlohmann::json meta = run::read_checkpoint_meta(ckpt);
   nlohmann::json config;
   const fs::path config_path = fs::path(o.model_dir) / "config.json";
@@ -84,10 +85,11 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
       o.test_limit > 0 ? data::subset(dataset.test,
                                       data::limit_per_class(dataset.test, o.test_limit, &per_class))
                        : std::move(dataset.test);
-  models::Classifier model = run::model_from_meta(meta, ckpt);
-  DIGN_CHECK(meta["model_options"]["num_classes"].get<int64_t>() == test.num_classes(), "--data ",
-             o.data.path, ": has ", test.num_classes(), " classes but the model was trained on ",
-             meta["model_options"]["num_classes"].get<int64_t>());
+  const models::ModelRecord record = models::parse_model_record(meta, ckpt);
+  models::Classifier model = models::make_model(record);
+  DIGN_CHECK(record.data.num_classes() == test.num_classes(), "--data ", o.data.path, ": has ",
+             test.num_classes(), " classes but the model was trained on ",
+             record.data.num_classes());
   const nlohmann::json loaded = run::load_checkpoint(ckpt, *model, nullptr);
   model->to(device);
   models::apply_memory_format(*model, memory_format);
@@ -105,10 +107,9 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, std::ostream& out) {
   report["model"] = {{"run_dir", o.model_dir},
                      {"checkpoint", ckpt},
                      {"checkpoint_epoch", loaded.value("epoch", int64_t{0})},
-                     {"arch", meta["arch"]},
-                     {"width", meta["model_options"]["width"]},
                      {"method", config.contains("options") ? config["options"]["method"]
                                                            : nlohmann::json(nullptr)}};
+  report["model"].update(models::to_json(record.arch));  // "arch" and its options ("width")
   report["binning"] = {{"bins", eval.bins},
                        {"rule", metrics::CalibrationMeter::binning_description(eval.bins)},
                        {"confidence", "max softmax probability, computed in fp32"}};

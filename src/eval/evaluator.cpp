@@ -11,13 +11,15 @@
 namespace dign::eval {
 
 void EvalOptions::validate() const {
-  DIGN_CHECK(batch_size >= 1, "--batch-size: expected at least 1, got ", batch_size);
+  DIGN_CHECK_OPTION(batch_size >= 1, "batch_size", "expected at least 1, got ", batch_size);
   for (double s : noise_sigmas) {
-    DIGN_CHECK(s > 0 && std::isfinite(s), "--noise-sigmas: expected positive levels, got ", s);
+    DIGN_CHECK_OPTION(s > 0 && std::isfinite(s), "noise_sigmas", "expected positive levels, got ",
+                      s);
   }
-  DIGN_CHECK(ensemble >= 1, "--ensemble: expected at least 1 copy, got ", ensemble);
-  DIGN_CHECK(ensemble_sigma >= 0, "--ensemble-sigma: expected a value >= 0, got ", ensemble_sigma);
-  DIGN_CHECK(bins >= 1, "--bins: expected at least 1 bin, got ", bins);
+  DIGN_CHECK_OPTION(ensemble >= 1, "ensemble", "expected at least 1 copy, got ", ensemble);
+  DIGN_CHECK_OPTION(ensemble_sigma >= 0, "ensemble_sigma", "expected a value >= 0, got ",
+                    ensemble_sigma);
+  DIGN_CHECK_OPTION(bins >= 1, "bins", "expected at least 1 bin, got ", bins);
 }
 
 namespace {
@@ -50,9 +52,9 @@ void score_batch(models::ClassifierImpl& model, const torch::Tensor& images,
     probs = models::predict_probabilities(model, images.to(device), options.precision);
   } else {
     for (int64_t copy = 0; copy < options.ensemble; ++copy) {
-      auto noisy = images + per_image_noise(indices, shape, options.seed,
-                                            purpose_tag("eval-ensemble"), options.ensemble_sigma,
-                                            copy);
+      auto noisy =
+          images + per_image_noise(indices, shape, options.seed, purpose_tag("eval-ensemble"),
+                                   options.ensemble_sigma, copy);
       auto p = models::predict_probabilities(model, noisy.to(device), options.precision);
       probs = copy == 0 ? p : probs + p;
     }

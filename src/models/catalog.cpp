@@ -1,23 +1,27 @@
 #include "models/catalog.h"
 
-#include "core/error.h"
-
 namespace dign::models {
 
-const std::vector<ModelInfo>& model_infos() {
-  static const std::vector<ModelInfo> infos = {
-      {"resnet18", "ResNet-18, CIFAR form (3x3 stem, no max-pool); any input size (32x32, 64x64)"},
-  };
-  return infos;
+const std::vector<ChoiceEntry<ArchOptions>>& arch_catalog() {
+  return choice_catalog<ArchOptions>();
 }
 
-void check_model_name(const std::string& name, const std::string& option) {
-  std::string known;
-  for (const auto& info : model_infos()) {
-    if (info.name == name) return;
-    known += (known.empty() ? "" : ", ") + info.name;
-  }
-  throw Error(detail::concat(option, ": unknown architecture '", name, "' (known: ", known, ")"));
+ArchOptions arch_named(const std::string& name) {
+  return choice_named<ArchOptions>(name, "arch", "architecture");
+}
+
+std::string arch_name(const ArchOptions& arch) {
+  return choice_name(arch);
+}
+
+nlohmann::json to_json(const ArchOptions& arch) {
+  return choice_to_json(arch, "arch");
+}
+
+ArchOptions arch_from_json(const nlohmann::json& j, const std::string& source) {
+  ArchOptions arch = choice_from_json<ArchOptions>(j, "arch", source, {}, "architecture");
+  choice_validate(arch);
+  return arch;
 }
 
 }  // namespace dign::models

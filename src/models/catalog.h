@@ -1,20 +1,38 @@
 #pragma once
-// The architectures dign can build, by name, without LibTorch: option
-// validation and the config.json parser check names here; registry.h builds them.
+// The architectures dign can build, by name. LibTorch-free: option validation and the
+// config.json parser use it; registry.h builds the networks.
+//
+// Adding an architecture: its options struct (kName, kSummary, kReferenceParameters,
+// fields(), validate()) in a header of its own with make_classifier(const ItsOptions&, const
+// ModelData&), the network in the matching .cpp, and one line in ArchOptions below.
+#include <nlohmann/json.hpp>
+
 #include <string>
+#include <variant>
 #include <vector>
+
+#include "core/choice.h"
+#include "models/resnet_options.h"
 
 namespace dign::models {
 
-struct ModelInfo {
-  std::string name;
-  std::string description;
-};
+/// One alternative per architecture.
+using ArchOptions = std::variant<ResNet18Options>;
 
-/// Every architecture make_model (registry.h) builds; later ones add one line each.
-const std::vector<ModelInfo>& model_infos();
+/// Every architecture with its default options.
+const std::vector<ChoiceEntry<ArchOptions>>& arch_catalog();
 
-/// Throws dign::Error (naming `option`) when `name` is not in the catalog.
-void check_model_name(const std::string& name, const std::string& option = "--arch");
+/// The default options of the architecture `name`; dign::OptionError ("arch") naming the
+/// known architectures otherwise.
+ArchOptions arch_named(const std::string& name);
+
+/// The architecture's name ("resnet18").
+std::string arch_name(const ArchOptions& arch);
+
+/// {"arch": name, <its fields>}, as config.json's options record it.
+nlohmann::json to_json(const ArchOptions& arch);
+/// Reads to_json's record; validates. dign::Error naming `source` for an unknown name or
+/// field, dign::OptionError for a value out of range.
+ArchOptions arch_from_json(const nlohmann::json& j, const std::string& source);
 
 }  // namespace dign::models

@@ -10,20 +10,10 @@
 #include <memory>
 #include <string>
 
+#include "models/init.h"
+#include "models/model_data.h"
+
 namespace dign::models {
-
-/// One value per RGB channel.
-using ChannelValues = std::array<double, 3>;
-
-struct ModelOptions {
-  /// Number of output classes. Default: 10 (CIFAR-10).
-  TORCH_ARG(int64_t, num_classes) = 10;
-  /// Width of the first stage; later stages double it. Default: 64 (the paper's ResNet-18).
-  TORCH_ARG(int64_t, width) = 64;
-  /// Per-channel mean and standard deviation of the training set, in [0, 1] units.
-  TORCH_ARG(ChannelValues, mean) = {0.5, 0.5, 0.5};
-  TORCH_ARG(ChannelValues, std) = {0.25, 0.25, 0.25};
-};
 
 class ClassifierImpl : public torch::nn::Module {
  public:
@@ -33,9 +23,14 @@ class ClassifierImpl : public torch::nn::Module {
   /// a multiply-add as 2 and only convolutions and linear layers (the rest is a few
   /// percent); 0 when the architecture does not say. Benchmarks report FLOP rates from it.
   virtual double forward_flops(int64_t /*height*/, int64_t /*width*/) const { return 0.0; }
+  /// (Re)initialises every parameter and BatchNorm statistic from `generator` alone (never
+  /// the global generator). The default draws what LibTorch's constructors draw (init.h),
+  /// so a CPU generator seeded with s reproduces torch::manual_seed(s) + construction
+  /// bitwise. Call it on the CPU, before moving the model, so every device starts alike.
+  virtual void reset_parameters(torch::Generator& generator) {
+    reset_default_parameters(*this, generator);
+  }
 };
-
-using Classifier = std::shared_ptr<ClassifierImpl>;
 
 /// (x - mean) / std with the statistics held as buffers, so they travel with checkpoints.
 class NormalizeImpl : public torch::nn::Module {

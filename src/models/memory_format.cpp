@@ -5,8 +5,9 @@
 namespace dign::models {
 
 std::string resolve_memory_format(const std::string& requested, const std::string& precision) {
-  DIGN_CHECK(requested == "auto" || requested == "contiguous" || requested == "channels-last",
-             "--memory-format: expected auto, contiguous or channels-last, got '", requested, "'");
+  DIGN_CHECK_OPTION(
+      requested == "auto" || requested == "contiguous" || requested == "channels-last",
+      "memory_format", "expected auto, contiguous or channels-last, got '", requested, "'");
   if (requested != "auto") return requested;
   return precision == "bf16" ? "channels-last" : "contiguous";
 }

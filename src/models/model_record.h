@@ -1,27 +1,30 @@
 #pragma once
 // The record of a model that checkpoints and config.json carry:
-//   {"arch": "resnet18", "model_options": {"num_classes", "width", "mean", "std"}}
+//   {"arch": "resnet18", "model_options": {"num_classes", <the arch's fields>, "mean", "std"}}
 // parsed and validated without LibTorch, so that a malformed or hostile file is
 // a one-line error (and the parser can be fuzzed) before any tensor exists.
 #include <nlohmann/json.hpp>
 
-#include <array>
-#include <cstdint>
 #include <string>
+
+#include "models/catalog.h"
+#include "models/model_data.h"
 
 namespace dign::models {
 
 struct ModelRecord {
-  std::string arch;
-  int64_t num_classes = 0;
-  int64_t width = 0;
-  std::array<double, 3> mean{};
-  std::array<double, 3> std{};
+  ArchOptions arch;
+  ModelData data;
+  /// dign::OptionError for fewer than 2 or more than 1,000,000 classes (the bound keeps a
+  /// hostile file from asking for a huge model), a non-finite mean or a non-positive or
+  /// non-finite std, or an architecture option out of range.
+  void validate() const;
 };
 
-/// dign::Error naming `source` for a missing field, a wrong type, an unknown
-/// architecture, fewer than 2 classes, a width below 1 or a non-finite or
-/// non-positive standard deviation.
+nlohmann::json to_json(const ModelRecord& record);
+
+/// dign::Error naming `source` for a missing field, a wrong type, an unknown architecture or
+/// field, or a value validate() refuses.
 ModelRecord parse_model_record(const nlohmann::json& meta, const std::string& source);
 
 }  // namespace dign::models

@@ -1,15 +1,18 @@
 #pragma once
-// Models by name. An explicit catalog (no static self-registration, which is
-// fragile in static libraries); the names live in catalog.h (LibTorch-free),
-// the builders here, one line each.
-#include <string>
-
+// Models by their record. Each architecture's options header declares make_classifier for
+// its own options (see catalog.h); these dispatch on the record.
 #include "models/catalog.h"
 #include "models/classifier.h"
+#include "models/model_record.h"
 
 namespace dign::models {
 
-/// Builds the named architecture; dign::Error listing the known names otherwise.
-Classifier make_model(const std::string& name, const ModelOptions& options);
+/// Builds the architecture `arch` for `data`'s classes and normalization; dign::OptionError
+/// for an option out of range.
+Classifier make_model(const ArchOptions& arch, const ModelData& data = {});
+Classifier make_model(const ModelRecord& record);
+
+/// Trainable parameters (BatchNorm's running statistics excluded).
+int64_t count_parameters(const ClassifierImpl& model);
 
 }  // namespace dign::models

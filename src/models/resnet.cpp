@@ -61,9 +61,10 @@ torch::Tensor BasicBlockImpl::forward(const torch::Tensor& x) {
   return out.relu_();
 }
 
-ResNetImpl::ResNetImpl(const ModelOptions& options, const std::vector<int64_t>& blocks_per_stage) {
+ResNetImpl::ResNetImpl(const ResNet18Options& options, const ModelData& data,
+                       const std::vector<int64_t>& blocks_per_stage) {
   const int64_t width = options.width();
-  normalize_ = register_module("normalize", Normalize(options.mean(), options.std()));
+  normalize_ = register_module("normalize", Normalize(data.mean(), data.std()));
   stem_ = register_module("stem", conv(3, width, 3, 1));
   stem_bn_ = register_module("stem_bn", nn::BatchNorm2d(width));
   stages_ = register_module("stages", nn::Sequential());
@@ -76,7 +77,7 @@ ResNetImpl::ResNetImpl(const ModelOptions& options, const std::vector<int64_t>& 
       in_planes = planes;
     }
   }
-  classifier_ = register_module("classifier", nn::Linear(in_planes, options.num_classes()));
+  classifier_ = register_module("classifier", nn::Linear(in_planes, data.num_classes()));
 }
 
 torch::Tensor ResNetImpl::forward(torch::Tensor images) {
@@ -94,6 +95,11 @@ double ResNetImpl::forward_flops(int64_t height, int64_t width) const {
     total += std::dynamic_pointer_cast<BasicBlockImpl>(block)->flops(height, width);
   }
   return total + 2.0 * static_cast<double>(classifier_->weight.numel());
+}
+
+Classifier make_classifier(const ResNet18Options& options, const ModelData& data) {
+  options.validate();
+  return std::make_shared<ResNetImpl>(options, data, std::vector<int64_t>{2, 2, 2, 2});
 }
 
 }  // namespace dign::models

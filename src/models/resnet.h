@@ -5,9 +5,10 @@
 // is adaptive, so the same network takes 32x32 (CIFAR) and 64x64
 // (Tiny-ImageNet) inputs; at 64x64 the last stage sees 8x8 maps.
 //
-//   auto net = std::make_shared<ResNetImpl>(ModelOptions().width(16), std::vector<int64_t>{2, 2, 2,
-//   2}); auto logits = net->forward(images);  // images: [N,3,32,32] in [0,1]
+//   auto net = make_classifier(ResNet18Options().width(16), ModelData().num_classes(10));
+//   auto logits = net->forward(images);  // images: [N,3,32,32] in [0,1]
 #include "models/classifier.h"
+#include "models/resnet_options.h"
 
 #include <vector>
 
@@ -31,7 +32,8 @@ TORCH_MODULE(BasicBlock);
 
 class ResNetImpl : public ClassifierImpl {
  public:
-  ResNetImpl(const ModelOptions& options, const std::vector<int64_t>& blocks_per_stage);
+  ResNetImpl(const ResNet18Options& options, const ModelData& data,
+             const std::vector<int64_t>& blocks_per_stage);
   torch::Tensor forward(torch::Tensor images) override;
   double forward_flops(int64_t height, int64_t width) const override;
 

@@ -1,14 +1,22 @@
 #include "objectives/dign.h"
 
-#include "core/error.h"
 #include "objectives/divergence.h"
 #include "objectives/noise.h"
+#include "objectives/objective.h"
 
 namespace dign::objectives {
+namespace {
 
-Dign::Dign(DignOptions options) : options_(options) {
-  options_.validate();
-}
+class Dign : public Objective {
+ public:
+  explicit Dign(DignOptions options) : options_(options) { options_.validate(); }
+  std::string name() const override { return DignOptions::kName; }
+  ObjectiveOutput compute(models::ClassifierImpl& model, const Batch& batch,
+                          torch::Generator& generator) override;
+
+ private:
+  DignOptions options_;
+};
 
 ObjectiveOutput Dign::compute(models::ClassifierImpl& model, const Batch& batch,
                               torch::Generator& generator) {
@@ -40,7 +48,14 @@ ObjectiveOutput Dign::compute(models::ClassifierImpl& model, const Batch& batch,
   }
   consistency = consistency / static_cast<double>(n);
   auto loss = ce + options_.lambda() * consistency;
-  return {loss, clean_logits, {{"ce", ce.detach()}, {"kl", consistency.detach()}}};
+  return {
+      loss, clean_logits.detach(), "clean", {{"ce", ce.detach()}, {"kl", consistency.detach()}}};
+}
+
+}  // namespace
+
+std::unique_ptr<Objective> make_objective(const DignOptions& options) {
+  return std::make_unique<Dign>(options);
 }
 
 }  // namespace dign::objectives

@@ -1,23 +1,34 @@
 #include "objectives/gaussian_noise.h"
 
-#include "core/error.h"
 #include "objectives/divergence.h"
 #include "objectives/noise.h"
+#include "objectives/objective.h"
 
 namespace dign::objectives {
+namespace {
 
-GaussianNoise::GaussianNoise(GaussianNoiseOptions options) : options_(options) {
-  options_.validate();
-}
+class GaussianNoise : public Objective {
+ public:
+  explicit GaussianNoise(GaussianNoiseOptions options) : options_(options) { options_.validate(); }
+  std::string name() const override { return GaussianNoiseOptions::kName; }
+  ObjectiveOutput compute(models::ClassifierImpl& model, const Batch& batch,
+                          torch::Generator& generator) override {
+    auto noisy = add_diverse_gaussian_noise(batch.images, options_.sigma_max(), generator);
+    auto logits = model.forward(noisy);
+    auto ce = cross_entropy(logits, batch.labels);
+    // Training accuracy is counted on the noisy inputs: no clean forward pass is spent on
+    // logging.
+    return {ce, logits.detach(), "noisy", {{"ce", ce.detach()}}};
+  }
 
-ObjectiveOutput GaussianNoise::compute(models::ClassifierImpl& model, const Batch& batch,
-                                       torch::Generator& generator) {
-  auto noisy = add_diverse_gaussian_noise(batch.images, options_.sigma_max(), generator);
-  auto logits = model.forward(noisy);
-  auto ce = cross_entropy(logits, batch.labels);
-  // The logits reported for training accuracy are those of the noisy inputs:
-  // no clean forward pass is spent on logging.
-  return {ce, logits.detach(), {{"ce", ce.detach()}}};
+ private:
+  GaussianNoiseOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Objective> make_objective(const GaussianNoiseOptions& options) {
+  return std::make_unique<GaussianNoise>(options);
 }
 
 }  // namespace dign::objectives

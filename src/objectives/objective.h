@@ -3,10 +3,12 @@
 // logits, because each method needs its own forward passes (DiGN: a clean and
 // n noisy views; AugMix: three views; adversarial training: an inner attack).
 //
-//   ObjectiveOutput out = objective.compute(*model, batch, generator);
+//   auto objective = make_objective(config);           // registry.h
+//   ObjectiveOutput out = objective->compute(*model, batch, generator);
 //   out.loss.backward();
 #include <torch/torch.h>
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,14 +17,24 @@
 
 namespace dign::objectives {
 
+/// A training batch on the training device: the labels, the clean view, and the further views
+/// the method declared (MethodTraits::views), made by the loader.
 struct Batch {
-  torch::Tensor images;  ///< float [N,3,H,W] in [0,1], on the training device
+  torch::Tensor images;  ///< the clean view: float [N,3,H,W] in [0,1]
   torch::Tensor labels;  ///< int64 [N]
+  /// Further views by name, float [N,3,H,W] each (e.g. AugMix's "augmix_1", "augmix_2").
+  std::map<std::string, torch::Tensor> views = {};
+  /// "clean" is `images`; dign::Error naming a view the batch lacks.
+  const torch::Tensor& view(const std::string& name) const;
 };
 
 struct ObjectiveOutput {
-  torch::Tensor loss;          ///< scalar to minimise
-  torch::Tensor clean_logits;  ///< [N,C] logits on the unperturbed batch (for training accuracy)
+  torch::Tensor loss;  ///< scalar to minimise
+  /// [N,C] logits whose argmax counts as the training accuracy, detached: those of the clean
+  /// view where the method computes them, else of the view it trains on (GN, RSE: noisy).
+  torch::Tensor train_logits;
+  /// Which view train_logits come from: "clean" or "noisy".
+  std::string train_logits_view = "clean";
   /// Named scalar parts of the loss ("ce", "kl", ...), detached, for logging.
   std::vector<std::pair<std::string, torch::Tensor>> terms;
 };
@@ -31,9 +43,28 @@ class Objective {
  public:
   virtual ~Objective() = default;
   virtual std::string name() const = 0;
-  /// `generator` drives every random draw of the objective (noise, sigma).
+  /// `generator` drives every random draw of the objective (noise, sigma). Called in
+  /// training mode; an objective that needs eval mode for a while (an inner attack with
+  /// BatchNorm's running statistics) takes an EvalModeGuard.
   virtual ObjectiveOutput compute(models::ClassifierImpl& model, const Batch& batch,
                                   torch::Generator& generator) = 0;
+};
+
+/// Puts a module in eval mode for the guard's lifetime and then back in the mode it had
+/// (adversarial training attacks with BatchNorm in eval mode, then trains in train mode).
+class EvalModeGuard {
+ public:
+  explicit EvalModeGuard(torch::nn::Module& module)
+      : module_(module), was_training_(module.is_training()) {
+    module_.eval();
+  }
+  ~EvalModeGuard() { module_.train(was_training_); }
+  EvalModeGuard(const EvalModeGuard&) = delete;
+  EvalModeGuard& operator=(const EvalModeGuard&) = delete;
+
+ private:
+  torch::nn::Module& module_;
+  bool was_training_;
 };
 
 }  // namespace dign::objectives

@@ -1,16 +1,14 @@
 #pragma once
-// Training objectives by name. Their options and the record that selects one
-// (MethodConfig, method_catalog, JSON) are in method_options.h, without LibTorch.
+// The objective of a configured method (method.h). Each method's header declares
+// make_objective for its own options; this one dispatches on the record.
 #include <memory>
 
-#include "objectives/dign.h"
-#include "objectives/gaussian_noise.h"
-#include "objectives/method_options.h"
+#include "objectives/method.h"
 #include "objectives/objective.h"
-#include "objectives/rse.h"
 
 namespace dign::objectives {
 
+/// Validates `config`, then builds its method's objective.
 std::unique_ptr<Objective> make_objective(const MethodConfig& config);
 
 }  // namespace dign::objectives

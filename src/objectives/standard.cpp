@@ -1,14 +1,26 @@
 #include "objectives/standard.h"
 
 #include "objectives/divergence.h"
+#include "objectives/objective.h"
 
 namespace dign::objectives {
+namespace {
 
-ObjectiveOutput Standard::compute(models::ClassifierImpl& model, const Batch& batch,
-                                  torch::Generator& /*generator*/) {
-  auto logits = model.forward(batch.images);
-  auto ce = cross_entropy(logits, batch.labels);
-  return {ce, logits, {{"ce", ce.detach()}}};
+class Standard : public Objective {
+ public:
+  std::string name() const override { return StandardOptions::kName; }
+  ObjectiveOutput compute(models::ClassifierImpl& model, const Batch& batch,
+                          torch::Generator& /*generator*/) override {
+    auto logits = model.forward(batch.images);
+    auto ce = cross_entropy(logits, batch.labels);
+    return {ce, logits.detach(), "clean", {{"ce", ce.detach()}}};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Objective> make_objective(const StandardOptions& /*options*/) {
+  return std::make_unique<Standard>();
 }
 
 }  // namespace dign::objectives

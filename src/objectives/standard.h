@@ -1,14 +1,19 @@
 #pragma once
-#include "objectives/objective.h"
+// Standard training: empirical risk minimisation with cross-entropy (Eq. 1).
+#include <memory>
+
+#include "objectives/method_traits.h"
 
 namespace dign::objectives {
 
-/// Standard training: empirical risk minimisation with cross-entropy (Eq. 1).
-class Standard : public Objective {
- public:
-  std::string name() const override { return "standard"; }
-  ObjectiveOutput compute(models::ClassifierImpl& model, const Batch& batch,
-                          torch::Generator& generator) override;
+struct StandardOptions : MethodTraits {
+  static constexpr const char* kName = "standard";
+  static constexpr const char* kSummary = "cross-entropy (Eq. 1)";
+  template <typename Visit>
+  void fields(Visit&&) {}
+  void validate() const {}
 };
+
+std::unique_ptr<Objective> make_objective(const StandardOptions& options);
 
 }  // namespace dign::objectives

@@ -4,8 +4,8 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
-#include "models/registry.h"
 #include "models/model_record.h"
+#include "models/registry.h"
 
 namespace dign::run {
 namespace {
@@ -24,20 +24,8 @@ CheckpointContainer parse(const std::string& path) {
 
 }  // namespace
 
-nlohmann::json model_meta(const std::string& arch, const models::ModelOptions& o) {
-  return {{"arch", arch},
-          {"model_options",
-           {{"num_classes", o.num_classes()},
-            {"width", o.width()},
-            {"mean", o.mean()},
-            {"std", o.std()}}}};
-}
-
 models::Classifier model_from_meta(const nlohmann::json& meta, const std::string& source) {
-  const models::ModelRecord m = models::parse_model_record(meta, source);
-  models::ModelOptions options;
-  options.num_classes(m.num_classes).width(m.width).mean(m.mean).std(m.std);
-  return models::make_model(m.arch, options);
+  return models::make_model(models::parse_model_record(meta, source));
 }
 
 void save_checkpoint(const std::string& path, torch::nn::Module& model,

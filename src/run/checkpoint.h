@@ -16,8 +16,8 @@
 
 namespace dign::run {
 
-/// Writes model (and optimizer, if given) with `meta` (must hold "arch" and
-/// "model_options"); the tensor names and shapes are added to meta.
+/// Writes model (and optimizer, if given) with `meta` (must hold the model record,
+/// models::to_json(ModelRecord)); the tensor names and shapes are added to meta.
 void save_checkpoint(const std::string& path, torch::nn::Module& model,
                      torch::optim::Optimizer* optimizer, nlohmann::json meta);
 
@@ -33,8 +33,5 @@ nlohmann::json load_checkpoint(const std::string& path, torch::nn::Module& model
 /// validated by parse_model_record; errors name `source`).
 models::Classifier model_from_meta(const nlohmann::json& meta,
                                    const std::string& source = "checkpoint");
-
-/// The meta fields describing a model: {"arch", "model_options"}.
-nlohmann::json model_meta(const std::string& arch, const models::ModelOptions& options);
 
 }  // namespace dign::run

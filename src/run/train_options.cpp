@@ -4,48 +4,49 @@
 
 #include "core/error.h"
 #include "core/json_checked.h"
-#include "models/catalog.h"
 
 namespace dign::run {
 
 void TrainOptions::validate() const {
-  DIGN_CHECK(!out.empty(), "--out: a run directory is required");
+  DIGN_CHECK_OPTION(!out.empty(), "out", "a run directory is required");
   method.validate();
-  models::check_model_name(arch);
-  DIGN_CHECK(width >= 1, "--width: expected a positive width, got ", width);
-  DIGN_CHECK(epochs >= 1, "--epochs: expected at least 1, got ", epochs);
-  DIGN_CHECK(batch_size >= 2, "--batch-size: expected at least 2 (BatchNorm), got ", batch_size);
-  DIGN_CHECK(lr > 0, "--lr: expected a positive learning rate, got ", lr);
-  DIGN_CHECK(momentum >= 0 && momentum < 1, "--momentum: expected a value in [0, 1), got ",
-             momentum);
-  DIGN_CHECK(!nesterov || momentum > 0, "--nesterov needs a positive --momentum");
-  DIGN_CHECK(weight_decay >= 0, "--weight-decay: expected a value >= 0, got ", weight_decay);
-  DIGN_CHECK(warmup_epochs >= 0, "--warmup-epochs: expected a count >= 0, got ", warmup_epochs);
-  DIGN_CHECK(lr_gamma > 0, "--lr-gamma: expected a positive factor, got ", lr_gamma);
+  choice_validate(model);
+  DIGN_CHECK_OPTION(epochs >= 1, "epochs", "expected at least 1, got ", epochs);
+  DIGN_CHECK_OPTION(batch_size >= 2, "batch_size", "expected at least 2 (BatchNorm), got ",
+                    batch_size);
+  DIGN_CHECK_OPTION(lr > 0, "lr", "expected a positive learning rate, got ", lr);
+  DIGN_CHECK_OPTION(momentum >= 0 && momentum < 1, "momentum", "expected a value in [0, 1), got ",
+                    momentum);
+  DIGN_CHECK_OPTION(!nesterov || momentum > 0, "nesterov", "needs a positive momentum");
+  DIGN_CHECK_OPTION(weight_decay >= 0, "weight_decay", "expected a value >= 0, got ", weight_decay);
+  DIGN_CHECK_OPTION(warmup_epochs >= 0, "warmup_epochs", "expected a count >= 0, got ",
+                    warmup_epochs);
+  DIGN_CHECK_OPTION(lr_gamma > 0, "lr_gamma", "expected a positive factor, got ", lr_gamma);
   for (size_t i = 0; i < lr_milestones.size(); ++i) {
-    DIGN_CHECK(lr_milestones[i] >= 1, "--lr-milestones: expected positive epochs, got ",
-               lr_milestones[i]);
-    DIGN_CHECK(i == 0 || lr_milestones[i] > lr_milestones[i - 1],
-               "--lr-milestones: expected increasing epochs");
+    DIGN_CHECK_OPTION(lr_milestones[i] >= 1, "lr_milestones", "expected positive epochs, got ",
+                      lr_milestones[i]);
+    DIGN_CHECK_OPTION(i == 0 || lr_milestones[i] > lr_milestones[i - 1], "lr_milestones",
+                      "expected increasing epochs");
   }
-  DIGN_CHECK(train_limit >= 0, "--train-limit: expected a count >= 0, got ", train_limit);
-  DIGN_CHECK(test_limit >= 0, "--test-limit: expected a count >= 0, got ", test_limit);
-  DIGN_CHECK(val_split >= 0, "--val-split: expected a count >= 0, got ", val_split);
-  DIGN_CHECK(threads >= 0, "--threads: expected a count >= 0, got ", threads);
-  DIGN_CHECK(eval_batch_size >= 1, "--eval-batch-size: expected at least 1");
-  DIGN_CHECK(device == "auto" || device == "cpu" || device == "cuda",
-             "--device: expected auto, cpu or cuda, got '", device, "'");
-  DIGN_CHECK(precision == "auto" || precision == "fp32" || precision == "bf16",
-             "--precision: expected auto, fp32 or bf16, got '", precision, "'");
-  DIGN_CHECK(
+  DIGN_CHECK_OPTION(train_limit >= 0, "train_limit", "expected a count >= 0, got ", train_limit);
+  DIGN_CHECK_OPTION(test_limit >= 0, "test_limit", "expected a count >= 0, got ", test_limit);
+  DIGN_CHECK_OPTION(val_split >= 0, "val_split", "expected a count >= 0, got ", val_split);
+  DIGN_CHECK_OPTION(threads >= 0, "threads", "expected a count >= 0, got ", threads);
+  DIGN_CHECK_OPTION(eval_batch_size >= 1, "eval_batch_size", "expected at least 1");
+  DIGN_CHECK_OPTION(device == "auto" || device == "cpu" || device == "cuda", "device",
+                    "expected auto, cpu or cuda, got '", device, "'");
+  DIGN_CHECK_OPTION(precision == "auto" || precision == "fp32" || precision == "bf16", "precision",
+                    "expected auto, fp32 or bf16, got '", precision, "'");
+  DIGN_CHECK_OPTION(
       memory_format == "auto" || memory_format == "contiguous" || memory_format == "channels-last",
-      "--memory-format: expected auto, contiguous or channels-last, got '", memory_format, "'");
-  DIGN_CHECK(checkpoint_every >= 0, "--checkpoint-every: expected a step count >= 0, got ",
-             checkpoint_every);
-  DIGN_CHECK(keep_last >= 1, "--keep-last: expected at least 1, got ", keep_last);
-  DIGN_CHECK(on_nonfinite == "stop" || on_nonfinite == "skip",
-             "--on-nonfinite: expected stop or skip, got '", on_nonfinite, "'");
-  DIGN_CHECK(data.image_size >= 0, "--image-size: expected a size >= 0, got ", data.image_size);
+      "memory_format", "expected auto, contiguous or channels-last, got '", memory_format, "'");
+  DIGN_CHECK_OPTION(checkpoint_every >= 0, "checkpoint_every", "expected a step count >= 0, got ",
+                    checkpoint_every);
+  DIGN_CHECK_OPTION(keep_last >= 1, "keep_last", "expected at least 1, got ", keep_last);
+  DIGN_CHECK_OPTION(on_nonfinite == "stop" || on_nonfinite == "skip", "on_nonfinite",
+                    "expected stop or skip, got '", on_nonfinite, "'");
+  DIGN_CHECK_OPTION(data.image_size >= 0, "image_size", "expected a size >= 0, got ",
+                    data.image_size);
 }
 
 nlohmann::json to_json(const TrainOptions& o) {
@@ -58,8 +59,7 @@ nlohmann::json to_json(const TrainOptions& o) {
             {"synthetic_seed", o.data.synthetic_seed}}},
           {"out", o.out},
           {"method", objectives::to_json(o.method)},
-          {"arch", o.arch},
-          {"width", o.width},
+          {"model", models::to_json(o.model)},
           {"epochs", o.epochs},
           {"batch_size", o.batch_size},
           {"lr", o.lr},
@@ -99,8 +99,12 @@ TrainOptions train_options_from_json(const nlohmann::json& j, const std::string&
     o.data.synthetic_seed = json_uint64(d, "synthetic_seed", source);
     o.out = j.at("out").get<std::string>();
     o.method = objectives::method_config_from_json(j.at("method"), source);
-    o.arch = j.at("arch").get<std::string>();
-    o.width = int64(j, "width");
+    if (j.contains("model")) {
+      o.model = models::arch_from_json(j.at("model"), source + ": model");
+    } else {  // dign before 0.2: the architecture's name and width beside the other options
+      o.model = models::arch_from_json({{"arch", j.at("arch")}, {"width", j.at("width")}},
+                                       source + ": model");
+    }
     o.epochs = int64(j, "epochs");
     o.batch_size = int64(j, "batch_size");
     o.lr = j.at("lr").get<double>();

@@ -9,7 +9,8 @@
 
 #include "data/dataset.h"
 #include "data/transforms.h"
-#include "objectives/method_options.h"
+#include "models/catalog.h"
+#include "objectives/method.h"
 
 namespace dign::run {
 
@@ -17,11 +18,10 @@ struct TrainOptions {
   data::DataOptions data;
   /// Run directory (config.json, log.jsonl, checkpoints, metrics.json).
   std::string out;
+  /// Default: dign with the paper's settings (objectives/method.h).
   objectives::MethodConfig method;
-  /// Architecture name from the model catalog. Default: resnet18 (paper).
-  std::string arch = "resnet18";
-  /// Width of the first stage. Default: 64 (paper's ResNet-18).
-  int64_t width = 64;
+  /// Architecture and its options. Default: ResNet-18 at width 64 (paper; models/catalog.h).
+  models::ArchOptions model = models::ResNet18Options();
   /// Default: 150 epochs, batch 128 (paper).
   int64_t epochs = 150;
   int64_t batch_size = 128;
@@ -75,6 +75,5 @@ nlohmann::json to_json(const TrainOptions& options);
 /// validate() for ranges).
 TrainOptions train_options_from_json(const nlohmann::json& j,
                                      const std::string& source = "config.json");
-
 
 }  // namespace dign::run

@@ -12,6 +12,7 @@
 #include "core/file_io.h"
 #include "core/rng.h"
 #include "core/threads.h"
+#include "core/torch_rng.h"
 #include "core/version.h"
 #include "models/memory_format.h"
 #include "models/registry.h"
@@ -30,9 +31,10 @@ void Session::start() {
   resolve_machine(o_.precision);
   data_ = prepare_training_data(o_, threads_);
   const auto [mean, std] = data::channel_statistics(data_.train);
-  models::ModelOptions model_options;
-  model_options.num_classes(data_.dataset.train.num_classes()).width(o_.width).mean(mean).std(std);
-  model_json_ = run::model_meta(o_.arch, model_options);
+  const models::ModelRecord record{
+      o_.model,
+      models::ModelData().num_classes(data_.dataset.train.num_classes()).mean(mean).std(std)};
+  model_json_ = models::to_json(record);
   build_model();
   lock_ = std::make_unique<run::RunLock>(o_.out);
   DIGN_CHECK(!fs::exists(files().config()), "--out ", o_.out, ": already holds a run");
@@ -46,8 +48,8 @@ void Session::start() {
       {"data", data_.describe()},
       {"model", model_json_},
       {"inference",
-       {{"ensemble", o_.method.default_ensemble()},
-        {"ensemble_sigma", o_.method.ensemble_sigma()}}},
+       {{"ensemble", o_.method.test_time_ensemble().copies},
+        {"ensemble_sigma", o_.method.test_time_ensemble().sigma}}},
       {"selection_note",
        data_.selection_name == "test"
            ? "best checkpoint selected on the TEST set, as the paper does; this flatters test "
@@ -116,8 +118,10 @@ void Session::resolve_machine(const std::string& precision) {
 }
 
 void Session::build_model() {
-  torch::manual_seed(derive_seed(o_.seed, {purpose_tag("init")}));  // the only global-RNG use
   model_ = run::model_from_meta(model_json_);
+  // On the CPU generator whatever the device, so a CUDA run starts from the same weights.
+  auto init = make_generator(torch::kCPU, derive_seed(o_.seed, {purpose_tag("init")}));
+  model_->reset_parameters(init);
   model_->to(device_);
   models::apply_memory_format(*model_, memory_format_);
   objective_ = objectives::make_objective(o_.method);

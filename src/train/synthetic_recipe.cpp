@@ -4,14 +4,15 @@
 
 namespace dign::train {
 
-run::TrainOptions SyntheticRecipe::options(const std::string& method, const std::string& out) const {
+run::TrainOptions SyntheticRecipe::options(const std::string& method,
+                                           const std::string& out) const {
   run::TrainOptions o;
   o.data.path = "synthetic";
   o.data.synthetic_train = train_images;
   o.data.synthetic_test = test_images;
   o.out = out;
-  o.method.method = method;
-  o.width = width;
+  o.method = objectives::MethodConfig::named(method);
+  o.model = models::ResNet18Options().width(width);
   o.epochs = epochs;
   o.lr = lr;
   o.warmup_epochs = warmup_epochs;

@@ -22,21 +22,15 @@ namespace dign::train {
 
 void ThroughputOptions::validate() const {
   method.validate();
-  models::check_model_name(arch);
-  DIGN_CHECK(width >= 1 && width <= 4096, "--width: expected 1 to 4096, got ", width);
-  DIGN_CHECK(batch_size >= 1, "--batch-size: expected at least 1, got ", batch_size);
-  DIGN_CHECK(image_size >= 8 && image_size <= 1024, "--image-size: expected 8 to 1024, got ",
-             image_size);
-  DIGN_CHECK(iters >= 1, "--iters: expected at least 1, got ", iters);
-  DIGN_CHECK(warmup >= 0, "--warmup: expected 0 or more, got ", warmup);
+  choice_validate(model);
+  DIGN_CHECK_OPTION(batch_size >= 1, "batch_size", "expected at least 1, got ", batch_size);
+  DIGN_CHECK_OPTION(image_size >= 8 && image_size <= 1024, "image_size", "expected 8 to 1024, got ",
+                    image_size);
+  DIGN_CHECK_OPTION(iters >= 1, "iters", "expected at least 1, got ", iters);
+  DIGN_CHECK_OPTION(warmup >= 0, "warmup", "expected 0 or more, got ", warmup);
 }
 
 namespace {
-
-// Views of each example one step forwards: DiGN's clean + n noisy, else one.
-int64_t views_per_example(const objectives::MethodConfig& m) {
-  return m.method == "dign" ? 1 + m.dign.samples() : 1;
-}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -54,10 +48,9 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, std::ostr
   const std::string memory_format = models::resolve_memory_format(o.memory_format, precision);
   const torch::Device device(device_name);
 
-  torch::manual_seed(o.seed);
-  models::ModelOptions model_options;
-  model_options.num_classes(o.num_classes).width(o.width);
-  auto model = models::make_model(o.arch, model_options);
+  auto model = models::make_model(o.model, models::ModelData().num_classes(o.num_classes));
+  auto init = make_generator(torch::kCPU, o.seed);  // the CPU whatever the device, as training
+  model->reset_parameters(init);
   model->to(device);
   models::apply_memory_format(*model, memory_format);
   model->train();
@@ -70,12 +63,10 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, std::ostr
                           torch::randint(o.num_classes, {o.batch_size}, generator,
                                          torch::TensorOptions(torch::kInt64).device(device))};
 
-  out << fmt::format(
-             "bench train: {} {} width {}, batch {}, {}x{}, {} on {} ({} threads), {}, {}\n",
-             o.method.method, o.arch, o.width, o.batch_size, o.image_size, o.image_size, precision,
-             device_name, threads, memory_format,
-             o.method.method == "dign" && o.method.dign.concat_views() ? "views concatenated"
-                                                                       : "one pass per view")
+  out << fmt::format("bench train: {} {}, batch {}, {}x{}, {} on {} ({} threads), {}\n",
+                     objectives::to_json(o.method).dump(), models::to_json(o.model).dump(),
+                     o.batch_size, o.image_size, o.image_size, precision, device_name, threads,
+                     memory_format)
       << std::flush;
   std::vector<double> seconds;
   for (int64_t i = 0; i < o.warmup + o.iters; ++i) {
@@ -90,14 +81,13 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, std::ostr
   for (double s : seconds) total += s;
   const double images_per_second = static_cast<double>(o.batch_size * o.iters) / total;
   // Forward once per view, backward about twice the forward.
-  const double step_flops_per_image = 3.0 * static_cast<double>(views_per_example(o.method)) *
+  const double step_flops_per_image = 3.0 * static_cast<double>(o.method.forward_passes()) *
                                       model->forward_flops(o.image_size, o.image_size);
 
   nlohmann::json method = objectives::to_json(o.method);
   return {{"benchmark", "train"},
           {"method", method},
-          {"arch", o.arch},
-          {"width", o.width},
+          {"model", models::to_json(o.model)},
           {"batch_size", o.batch_size},
           {"image_size", o.image_size},
           {"iters", o.iters},

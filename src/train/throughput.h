@@ -11,14 +11,14 @@
 #include <ostream>
 #include <string>
 
-#include "objectives/method_options.h"
+#include "models/catalog.h"
+#include "objectives/method.h"
 
 namespace dign::train {
 
 struct ThroughputOptions {
   objectives::MethodConfig method;
-  std::string arch = "resnet18";
-  int64_t width = 64;
+  models::ArchOptions model = models::ResNet18Options();
   int64_t batch_size = 128;
   int64_t image_size = 32;
   int64_t num_classes = 10;

@@ -32,10 +32,10 @@
 #include "run/run_config.h"
 #include "run/run_files.h"
 #include "run/run_lock.h"
+#include "run/train_state.h"
 #include "train/schedule.h"
 #include "train/session.h"
 #include "train/step.h"
-#include "run/train_state.h"
 #include "train/training_data.h"
 
 namespace dign::train {
@@ -76,7 +76,7 @@ void Session::train_step(const data::HostBatch& host, int64_t num_batches) {
     for (const auto& [name, value] : result.terms) {
       state_.sums.terms[name] += value.item<double>() * static_cast<double>(n);
     }
-    state_.sums.correct += result.clean_logits.argmax(1).eq(batch.labels).sum().item<int64_t>();
+    state_.sums.correct += result.train_logits.argmax(1).eq(batch.labels).sum().item<int64_t>();
     state_.sums.seen += n;
   } else if (o_.on_nonfinite == "skip") {
     optimizer_->zero_grad();

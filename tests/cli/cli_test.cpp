@@ -131,7 +131,7 @@ TEST_F(Cli, BenchTrainPrintsImagesPerSecondLastAndWritesItsRecord) {
   EXPECT_EQ(record["method"]["samples"], 2);
   EXPECT_EQ(record["precision"], "fp32");
   // Forward of 3 views, backward twice that: 9 forward passes' FLOPs per image.
-  const auto model = models::make_model("resnet18", models::ModelOptions().width(2));
+  const auto model = models::make_model(models::ResNet18Options().width(2));
   EXPECT_DOUBLE_EQ(record["step_flops_per_image"].get<double>(), 9 * model->forward_flops(32, 32));
   expect_one_line_error("bench train --iters 0", "--iters");
   expect_one_line_error("bench train --method mixup", "--method");

@@ -75,7 +75,7 @@ TEST(GeneratedSet, DefaultsAndBadOptions) {
   EXPECT_TRUE(contains(error_of([&] { resolved(o, Table::kCifar); }), "unknown corruption 'rain'"));
   o = options(1);
   o.severities = {1, 6};
-  EXPECT_TRUE(contains(error_of([&] { resolved(o, Table::kCifar); }), "--severities"));
+  EXPECT_TRUE(contains(error_of([&] { resolved(o, Table::kCifar); }), "severities"));
   o.severities = {2, 2};
   EXPECT_TRUE(contains(error_of([&] { resolved(o, Table::kCifar); }), "listed twice"));
   o = options(1);
@@ -129,7 +129,7 @@ TEST(GeneratedSet, CifarImagesGetNoFinalJpegSaveUnlessAsked) {
   for (int bad : {-2, 101}) {
     o.final_jpeg_quality = bad;
     const auto message = error_of([&] { resolved(o, Table::kTiny); });
-    EXPECT_TRUE(contains(message, "--final-jpeg-quality")) << message;
+    EXPECT_TRUE(contains(message, "final_jpeg_quality")) << message;
   }
 }
 

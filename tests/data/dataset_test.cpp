@@ -37,8 +37,7 @@ TEST(SplitValidation, HoldsOutAStratifiedSubsetAndKeepsTheRest) {
   EXPECT_EQ(val.pixels[3], 1);
   EXPECT_EQ(train.size(), 4);
   EXPECT_EQ(train.pixels[0], 2);
-  EXPECT_TRUE(
-      testing::contains(testing::error_of([&] { split_validation(set, 6); }), "--val-split"));
+  EXPECT_TRUE(testing::contains(testing::error_of([&] { split_validation(set, 6); }), "val_split"));
 }
 
 TEST(ContentHash, ChangesWithAnyPixelOrLabel) {

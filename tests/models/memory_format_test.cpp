@@ -18,14 +18,14 @@ TEST(MemoryFormat, AutoFollowsThePrecisionAndBadNamesAreNamed) {
     resolve_memory_format("nhwc", "fp32");
     FAIL() << "no error";
   } catch (const std::exception& e) {
-    EXPECT_TRUE(contains(e.what(), "--memory-format")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "memory_format")) << e.what();
     EXPECT_TRUE(contains(e.what(), "nhwc")) << e.what();
   }
 }
 
 TEST(MemoryFormat, ConvertsWeightsInPlaceKeepingOptimizerAndResults) {
   torch::manual_seed(0);
-  auto model = make_model("resnet18", ModelOptions().width(4));
+  auto model = make_model(ResNet18Options().width(4));
   torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(0.1).momentum(0.9));
   const auto x = torch::rand({3, 3, 32, 32});
   model->eval();
@@ -70,12 +70,12 @@ double resnet18_flops(double w) {
 
 TEST(ResNet18, ForwardFlopsHaveTheClosedForm) {
   for (int64_t width : {4, 16, 64}) {
-    auto model = make_model("resnet18", ModelOptions().width(width));
+    auto model = make_model(ResNet18Options().width(width));
     EXPECT_DOUBLE_EQ(model->forward_flops(32, 32), resnet18_flops(static_cast<double>(width)))
         << width;
   }
   // The published figure: about 0.56 G multiply-adds at width 64 (1.11 GFLOP).
-  auto model = make_model("resnet18", ModelOptions());
+  auto model = make_model(ResNet18Options());
   EXPECT_NEAR(model->forward_flops(32, 32) / 2e9, 0.556, 0.005);
   // Four times the pixels, four times the convolutions' work (the linear layer stays).
   EXPECT_DOUBLE_EQ(model->forward_flops(64, 64) - 2 * 512 * 10,

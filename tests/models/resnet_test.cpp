@@ -16,12 +16,12 @@ int64_t parameter_count(torch::nn::Module& m) {
 
 TEST(ResNet18, HasThePublishedParameterCountAtWidth64) {
   // The CIFAR ResNet-18 (3x3 stem, 10 classes) has 11,173,962 parameters.
-  auto net = make_model("resnet18", ModelOptions());
+  auto net = make_model(ResNet18Options());
   EXPECT_EQ(parameter_count(*net), 11173962);
 }
 
 TEST(ResNet18, Takes32And64PixelInputs) {
-  auto net = make_model("resnet18", ModelOptions().width(4).num_classes(7));
+  auto net = make_model(ResNet18Options().width(4), ModelData().num_classes(7));
   net->eval();
   EXPECT_EQ(net->forward(torch::rand({2, 3, 32, 32})).sizes(), (std::vector<int64_t>{2, 7}));
   EXPECT_EQ(net->forward(torch::rand({2, 3, 64, 64})).sizes(), (std::vector<int64_t>{2, 7}));
@@ -29,11 +29,11 @@ TEST(ResNet18, Takes32And64PixelInputs) {
 
 TEST(ResNet18, NormalizationIsPartOfTheModel) {
   // Shifting the stored mean by d and feeding x + d gives the same logits.
-  ModelOptions o = ModelOptions().width(4).mean({0.1, 0.2, 0.3}).std({0.5, 0.5, 0.5});
+  const ModelData o = ModelData().mean({0.1, 0.2, 0.3}).std({0.5, 0.5, 0.5});
   torch::manual_seed(0);
-  auto a = make_model("resnet18", o);
+  auto a = make_model(ResNet18Options().width(4), o);
   torch::manual_seed(0);
-  auto b = make_model("resnet18", ModelOptions(o).mean({0.2, 0.3, 0.4}));
+  auto b = make_model(ResNet18Options().width(4), ModelData(o).mean({0.2, 0.3, 0.4}));
   a->eval();
   b->eval();
   const auto x = torch::rand({2, 3, 32, 32});
@@ -44,16 +44,27 @@ TEST(ResNet18, NormalizationIsPartOfTheModel) {
 }
 
 TEST(ModelRegistry, UnknownNamesAreNamed) {
-  const auto message = testing::error_of([] { make_model("vgg", ModelOptions()); });
-  EXPECT_TRUE(testing::contains(message, "--arch")) << message;
+  const auto message = testing::error_of([] { arch_named("vgg"); });
+  EXPECT_TRUE(testing::contains(message, "arch")) << message;
   EXPECT_TRUE(testing::contains(message, "vgg")) << message;
   EXPECT_TRUE(testing::contains(message, "resnet18")) << message;
 }
 
-TEST(ModelRegistry, EveryCatalogNameHasABuilder) {
-  for (const auto& info : model_infos()) {
-    EXPECT_NO_THROW(make_model(info.name, ModelOptions().width(2))) << info.name;
+TEST(ModelRegistry, EveryArchitectureBuildsWithItsReferenceParameterCount) {
+  // Each architecture states its trainable parameters at its default (the paper's) options
+  // for 10 classes; the built network must have exactly that many.
+  for (const auto& entry : arch_catalog()) {
+    const auto net = make_model(entry.defaults, ModelData().num_classes(10));
+    const int64_t expected =
+        std::visit([](const auto& o) { return o.kReferenceParameters; }, entry.defaults);
+    EXPECT_EQ(count_parameters(*net), expected) << entry.name;
+    EXPECT_EQ(arch_name(arch_named(entry.name)), entry.name);
   }
+}
+
+TEST(ModelRegistry, OptionsOutOfRangeNameTheirField) {
+  const auto message = testing::error_of([] { make_model(ResNet18Options().width(5000)); });
+  EXPECT_TRUE(testing::contains(message, "width: expected 1 to 4096, got 5000")) << message;
 }
 
 }  // namespace

@@ -23,9 +23,9 @@ TEST(Dign, ConsistencyVanishesAtSigmaZero) {
   LinearClassifier model(12, 4);
   model.to(torch::kDouble);
   const auto batch = batch_of(5, torch::kDouble);
-  Dign dign(DignOptions().sigma_max(0.0).lambda(0.7));
+  auto dign = make_objective(DignOptions().sigma_max(0.0).lambda(0.7));
   auto gen = make_generator(torch::kCPU, 1);
-  const auto out = dign.compute(model, batch, gen);
+  const auto out = dign->compute(model, batch, gen);
   EXPECT_NEAR(out.terms[1].second.item<double>(), 0.0, 1e-15);
   EXPECT_NEAR(out.loss.item<double>(),
               cross_entropy(model.forward(batch.images), batch.labels).item<double>(), 1e-12);
@@ -35,9 +35,9 @@ TEST(Dign, LossIsCrossEntropyPlusLambdaTimesTheMeanKl) {
   LinearClassifier model(12, 4);
   model.to(torch::kDouble);
   const auto batch = batch_of(5, torch::kDouble);
-  Dign dign(DignOptions().lambda(0.5).sigma_max(0.3).samples(2));
+  auto dign = make_objective(DignOptions().lambda(0.5).sigma_max(0.3).samples(2));
   auto gen = make_generator(torch::kCPU, 9);
-  const auto out = dign.compute(model, batch, gen);
+  const auto out = dign->compute(model, batch, gen);
   const double ce = out.terms[0].second.item<double>();
   const double kl = out.terms[1].second.item<double>();
   EXPECT_GT(kl, 0.0);
@@ -51,10 +51,10 @@ TEST(Dign, GradientFlowsThroughCleanAndNoisyBranches) {
   LinearClassifier model(12, 4);
   model.to(torch::kDouble);
   const auto batch = batch_of(6, torch::kDouble);
-  Dign dign(DignOptions().lambda(2.0).sigma_max(0.5).samples(3));
+  auto dign = make_objective(DignOptions().lambda(2.0).sigma_max(0.5).samples(3));
   auto loss_at = [&] {
     auto gen = make_generator(torch::kCPU, 42);
-    return dign.compute(model, batch, gen).loss;
+    return dign->compute(model, batch, gen).loss;
   };
   model.zero_grad();
   loss_at().backward();
@@ -101,9 +101,10 @@ TEST(Dign, ConcatenatedViewsComputeTheSameLossAndGradientForAPerExampleModel) {
     torch::manual_seed(1);
     LinearClassifier model(12, 4);
     model.to(torch::kDouble);
-    Dign dign(DignOptions().lambda(0.8).sigma_max(0.4).samples(3).concat_views(concat));
+    auto dign =
+        make_objective(DignOptions().lambda(0.8).sigma_max(0.4).samples(3).concat_views(concat));
     auto gen = make_generator(torch::kCPU, 17);
-    const auto out = dign.compute(model, batch, gen);
+    const auto out = dign->compute(model, batch, gen);
     out.loss.backward();
     losses.push_back(out.loss.detach());
     grads.push_back(model.linear()->weight.grad().clone());
@@ -118,13 +119,13 @@ TEST(Dign, ConcatenatedViewsPoolBatchNormStatisticsInTraining) {
   // two ways differ: the documented reason why concatenation is not the default.
   auto loss_of = [](bool concat, bool training) {
     torch::manual_seed(2);
-    auto model = models::make_model("resnet18", models::ModelOptions().width(2));
+    auto model = models::make_model(models::ResNet18Options().width(2));
     model->train(training);
     torch::manual_seed(3);
     const Batch batch{torch::rand({4, 3, 32, 32}), torch::randint(0, 10, {4}, torch::kLong)};
-    Dign dign(DignOptions().samples(2).concat_views(concat));
+    auto dign = make_objective(DignOptions().samples(2).concat_views(concat));
     auto gen = make_generator(torch::kCPU, 5);
-    return dign.compute(*model, batch, gen).loss.item<double>();
+    return dign->compute(*model, batch, gen).loss.item<double>();
   };
   EXPECT_NEAR(loss_of(false, false), loss_of(true, false), 1e-5);
   EXPECT_GT(std::abs(loss_of(false, true) - loss_of(true, true)), 1e-4);
@@ -139,9 +140,9 @@ TEST(Dign, ExpectedConsistencyMatchesTheFisherTraceForSmallNoise) {
   const auto batch = batch_of(1, torch::kDouble);
   const double sigma_max = 0.01;
   const int64_t samples = 20000;
-  Dign dign(DignOptions().lambda(1.0).sigma_max(sigma_max).samples(samples));
+  auto dign = make_objective(DignOptions().lambda(1.0).sigma_max(sigma_max).samples(samples));
   auto gen = make_generator(torch::kCPU, 5);
-  const double kl = dign.compute(model, batch, gen).terms[1].second.item<double>();
+  const double kl = dign->compute(model, batch, gen).terms[1].second.item<double>();
   const auto& w = model.linear()->weight;
   const auto p = torch::softmax(model.forward(batch.images), 1)[0];
   const auto fisher = w.t().mm(torch::diag(p) - torch::outer(p, p)).mm(w);
@@ -150,28 +151,23 @@ TEST(Dign, ExpectedConsistencyMatchesTheFisherTraceForSmallNoise) {
 }
 
 TEST(Dign, OptionsAreValidated) {
-  EXPECT_TRUE(
-      testing::contains(testing::error_of([] { Dign(DignOptions().samples(0)); }), "--samples"));
-  EXPECT_TRUE(testing::contains(testing::error_of([] { Dign(DignOptions().sigma_max(-0.1)); }),
-                                "--sigma-max"));
-  EXPECT_TRUE(
-      testing::contains(testing::error_of([] { Dign(DignOptions().lambda(-1)); }), "--lambda"));
+  EXPECT_TRUE(testing::contains(testing::error_of([] { make_objective(DignOptions().samples(0)); }),
+                                "samples"));
+  EXPECT_TRUE(testing::contains(
+      testing::error_of([] { make_objective(DignOptions().sigma_max(-0.1)); }), "sigma_max"));
+  EXPECT_TRUE(testing::contains(testing::error_of([] { make_objective(DignOptions().lambda(-1)); }),
+                                "lambda"));
 }
 
 TEST(MethodRegistry, BuildsEveryMethodAndRoundTripsItsOptions) {
   for (const auto& entry : method_catalog()) {
-    MethodConfig c;
-    c.method = entry.name;
+    const MethodConfig c = MethodConfig::named(entry.name);
     EXPECT_EQ(make_objective(c)->name(), entry.name);
     EXPECT_EQ(to_json(method_config_from_json(to_json(c))), to_json(c));
   }
-  MethodConfig bad;
-  bad.method = "mixup";
-  EXPECT_TRUE(testing::contains(testing::error_of([&] { bad.validate(); }), "--method"));
-  MethodConfig rse;
-  rse.method = "rse";
-  EXPECT_EQ(rse.default_ensemble(), 10);
-  EXPECT_EQ(MethodConfig().default_ensemble(), 1);
+  EXPECT_TRUE(testing::contains(testing::error_of([] { MethodConfig::named("mixup"); }), "method"));
+  EXPECT_EQ(MethodConfig::named("rse").test_time_ensemble().copies, 10);
+  EXPECT_EQ(MethodConfig().test_time_ensemble().copies, 1);
 }
 
 }  // namespace

@@ -12,11 +12,13 @@ using testing::contains;
 using testing::error_of;
 
 models::Classifier small_model(int64_t width) {
-  return models::make_model("resnet18", models::ModelOptions().width(width).num_classes(3));
+  return models::make_model(models::ResNet18Options().width(width),
+                            models::ModelData().num_classes(3));
 }
 
 nlohmann::json meta_for(int64_t width) {
-  return model_meta("resnet18", models::ModelOptions().width(width).num_classes(3));
+  return models::to_json(models::ModelRecord{models::ResNet18Options().width(width),
+                                             models::ModelData().num_classes(3)});
 }
 
 TEST(Checkpoint, RoundTripsModelAndOptimizerBitwise) {

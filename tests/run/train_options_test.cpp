@@ -9,13 +9,14 @@ namespace {
 
 TEST(TrainOptions, DefaultsAreThePapers) {
   TrainOptions o;
-  EXPECT_EQ(o.method.method, "dign");
-  EXPECT_EQ(o.method.dign.lambda(), 0.2);
-  EXPECT_EQ(o.method.dign.sigma_max(), 0.2);
-  EXPECT_EQ(o.method.dign.samples(), 3);
+  EXPECT_EQ(o.method.name(), "dign");
+  const auto& dign = std::get<objectives::DignOptions>(o.method.options);
+  EXPECT_EQ(dign.lambda(), 0.2);
+  EXPECT_EQ(dign.sigma_max(), 0.2);
+  EXPECT_EQ(dign.samples(), 3);
   EXPECT_EQ(o.epochs, 150);
   EXPECT_EQ(o.batch_size, 128);
-  EXPECT_EQ(o.width, 64);
+  EXPECT_EQ(std::get<models::ResNet18Options>(o.model).width(), 64);
   EXPECT_EQ(o.lr_milestones, (std::vector<int64_t>{50, 100}));
   EXPECT_TRUE(o.nesterov);
   EXPECT_EQ(o.weight_decay, 5e-4);
@@ -26,7 +27,7 @@ TEST(TrainOptions, DefaultsAreThePapers) {
 TEST(TrainOptions, JsonRoundTrips) {
   TrainOptions o;
   o.out = "runs/x";
-  o.method.method = "rse";
+  o.method = objectives::MethodConfig::named("rse");
   o.lr_milestones = {7, 11};
   o.augment = data::parse_augment_list("crop,flip");
   o.seed = 17;
@@ -39,14 +40,18 @@ TEST(TrainOptions, JsonRoundTrips) {
 TEST(TrainOptions, ValidationNamesTheOption) {
   TrainOptions o;
   o.out = "x";
-  o.method.dign.samples(0);
-  EXPECT_TRUE(testing::contains(testing::error_of([&] { o.validate(); }), "--samples"));
+  std::get<objectives::DignOptions>(o.method.options).samples(0);
+  EXPECT_TRUE(testing::contains(testing::error_of([&] { o.validate(); }), "samples"));
   o = TrainOptions();
   o.out = "x";
   o.lr_milestones = {5, 3};
-  EXPECT_TRUE(testing::contains(testing::error_of([&] { o.validate(); }), "--lr-milestones"));
+  EXPECT_TRUE(testing::contains(testing::error_of([&] { o.validate(); }), "lr_milestones"));
   o = TrainOptions();
-  EXPECT_TRUE(testing::contains(testing::error_of([&] { o.validate(); }), "--out"));
+  EXPECT_TRUE(testing::contains(testing::error_of([&] { o.validate(); }), "out"));
+  o.out = "x";
+  o.model = models::ResNet18Options().width(5000);
+  EXPECT_TRUE(
+      testing::contains(testing::error_of([&] { o.validate(); }), "width: expected 1 to 4096"));
 }
 
 }  // namespace

@@ -154,10 +154,10 @@ std::vector<cv::Mat> load_frost_images(const std::string& dir) {
   for (const char* name : kNames) {
     const std::string path = (std::filesystem::path(dir) / name).string();
     std::error_code error;
-    DIGN_CHECK(std::filesystem::is_regular_file(path, error), "--frost-dir: missing ", path,
-               " (expected frost1.png, frost2.png, frost3.png, frost4.jpg, frost5.jpg)");
+    DIGN_CHECK_OPTION(std::filesystem::is_regular_file(path, error), "frost_dir", "missing ", path,
+                      " (expected frost1.png, frost2.png, frost3.png, frost4.jpg, frost5.jpg)");
     const cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR);  // drops alpha, as cv2.imread does
-    DIGN_CHECK(!bgr.empty(), "--frost-dir: cannot decode ", path, " as an image");
+    DIGN_CHECK_OPTION(!bgr.empty(), "frost_dir", "cannot decode ", path, " as an image");
     cv::Mat rgb;
     cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
     images.push_back(rgb);

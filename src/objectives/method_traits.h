@@ -1,0 +1,33 @@
+#pragma once
+// What a training method asks of the rest of dign besides its objective, with the answers of
+// a method that needs nothing special. Each method's options struct derives from
+// MethodTraits and hides the members whose answer differs (DiGN: forward_passes; RSE:
+// ensemble; AugMix will add views). LibTorch-free.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "augment/view.h"
+
+namespace dign::objectives {
+
+class Objective;  // objective.h (LibTorch)
+
+/// A test-time ensemble: the softmax probabilities of `copies` copies of each image under
+/// N(0, sigma^2) noise, averaged (RSE's predictor, Eq. 4). copies 1 = the plain model.
+struct TestTimeEnsemble {
+  int64_t copies = 1;
+  double sigma = 0.0;
+};
+
+struct MethodTraits {
+  /// Views the loader makes besides the clean one, on its worker threads.
+  std::vector<augment::ViewSpec> views() const { return {}; }
+  /// Forward passes of the model per training example and step (for FLOP figures; the
+  /// backward costs about twice as much).
+  int64_t forward_passes() const { return 1; }
+  /// The ensemble a model trained so records for evaluation.
+  TestTimeEnsemble test_time_ensemble() const { return {}; }
+};
+
+}  // namespace dign::objectives
