@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string>
 
+#include "augment/pipeline.h"
 #include "core/threads.h"
 #include "data/loader.h"
 #include "data/synthetic.h"
@@ -24,17 +25,22 @@ const dign::data::ImageSet& train_images() {
   return set;
 }
 
-// One epoch of 10,000 32x32 images per iteration, batch 128.
+// One epoch of 10,000 32x32 images per iteration, batch 128; state.range(0) loader threads.
 void loader(benchmark::State& state, std::string augment) {
   dign::set_threads(0);
   const auto& images = train_images();
   std::vector<int64_t> order(static_cast<size_t>(images.size()));
   std::iota(order.begin(), order.end(), 0);
-  const auto options = dign::data::parse_augment_list(augment);
+  const dign::data::TrainingViews views{
+      std::make_shared<dign::augment::Compose>(
+          dign::augment::training_transforms(augment, images.height, images.width, images.height)),
+      {}};
   int64_t epoch = 0;
   for (auto _ : state) {
     dign::data::BatchLoader batches(
-        images, order, dign::data::LoaderOptions().batch_size(128).epoch(epoch++), &options);
+        images, order,
+        dign::data::LoaderOptions().batch_size(128).epoch(epoch++).workers(state.range(0)),
+        &views);
     while (auto batch = batches.next()) benchmark::DoNotOptimize(batch->images.data_ptr());
   }
   state.SetItemsProcessed(state.iterations() * images.size());
@@ -43,11 +49,18 @@ void loader(benchmark::State& state, std::string augment) {
 }  // namespace
 
 BENCHMARK_CAPTURE(loader, paper_crop_flip_jitter_rotate, std::string("crop,flip,jitter,rotate"))
+    ->Arg(1)
+    ->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_CAPTURE(loader, crop_flip, std::string("crop,flip"))
+    ->Arg(1)
+    ->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK_CAPTURE(loader, none, std::string("none"))->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(loader, none, std::string("none"))
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 BENCHMARK_MAIN();

@@ -78,7 +78,13 @@ int main(int argc, char** argv) {
                            {"data", {{"train_hash", "xxh3:0"}, {"selection_hash", "xxh3:1"}}},
                            {"inference", {{"ensemble", 1}, {"ensemble_sigma", 0.0}}}};
   write(dir / "config" / "default.json", config.dump(2));
-  options.method.method = "rse";
+  // dign 0.1's layout: the architecture's name and width beside the other options.
+  nlohmann::json old = config;
+  old["options"].erase("model");
+  old["options"]["arch"] = "resnet18";
+  old["options"]["width"] = 16;
+  write(dir / "config" / "dign-0.1.json", old.dump(2));
+  options.method = dign::objectives::MethodConfig::named("rse");
   options.data.path = "../shared/datasets/cifar10-jpeg";
   options.lr_milestones = {7, 11};
   config["options"] = to_json(options);

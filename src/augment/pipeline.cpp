@@ -27,8 +27,8 @@ std::vector<std::string> parse_augment_list(const std::string& list, const std::
   while (std::getline(in, item, ',')) {
     if (item == "none" || item.empty()) continue;
     const auto it = std::find(known.begin(), known.end(), item);
-    DIGN_CHECK(it != known.end(), option, ": unknown augmentation '", item,
-               "' (expected a comma-separated subset of ", to_list(known), ", or none)");
+    DIGN_CHECK_OPTION(it != known.end(), option, "unknown augmentation '", item,
+                      "' (expected a comma-separated subset of ", to_list(known), ", or none)");
     chosen[static_cast<size_t>(it - known.begin())] = true;
   }
   std::vector<std::string> items;

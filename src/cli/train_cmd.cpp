@@ -21,7 +21,6 @@ struct TrainArgs {
   run::TrainOptions o;
   std::shared_ptr<ChoiceFlags<objectives::MethodOptions>> method;
   std::shared_ptr<ChoiceFlags<models::ArchOptions>> arch;
-  std::string augment;
   bool quiet = false;
   std::string resume;
   std::string preload_error;  ///< reading the resumed run's config failed
@@ -29,11 +28,9 @@ struct TrainArgs {
   TrainArgs() { load(o); }
   void load(const run::TrainOptions& options) {
     o = options;
-    augment = o.augment.to_list();
   }
   run::TrainOptions options() const {
     run::TrainOptions t = o;
-    t.augment = data::parse_augment_list(augment);
     t.method = objectives::MethodConfig{method->resolve()};
     t.model = arch->resolve();
     t.progress = !quiet;
@@ -94,7 +91,7 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
   cmd->add_option("--momentum", o.momentum, "SGD momentum")->capture_default_str();
   cmd->add_option("--weight-decay", o.weight_decay, "L2 weight decay")->capture_default_str();
   cmd->add_flag("--nesterov,!--no-nesterov", o.nesterov, "Nesterov momentum (default on)");
-  cmd->add_option("--augment", a->augment,
+  cmd->add_option("--augment", o.augment,
                   "Comma-separated subset of crop,flip,jitter,rotate, or none")
       ->capture_default_str();
   cmd->add_option("--seed", o.seed, "Seed of every random draw of the run")->capture_default_str();

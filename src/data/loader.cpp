@@ -1,54 +1,102 @@
 #include "data/loader.h"
 
+#include <algorithm>
+
+#include "augment/image.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/rng.h"
 
 namespace dign::data {
 
 BatchLoader::BatchLoader(const ImageSet& images, std::vector<int64_t> order,
-                         const LoaderOptions& options, const AugmentOptions* augment)
-    : images_(images), order_(std::move(order)), options_(options) {
+                         const LoaderOptions& options, const TrainingViews* training)
+    : images_(images), order_(std::move(order)), options_(options), training_(training) {
   DIGN_CHECK_OPTION(options_.batch_size() >= 1, "batch_size", "expected at least 1, got ",
                     options_.batch_size());
-  if (augment) augment_ = *augment;
+  DIGN_CHECK_OPTION(options_.workers() >= 1, "loader_threads", "expected at least 1, got ",
+                    options_.workers());
   out_size_ = options_.image_size() > 0 ? options_.image_size() : images_.height;
-  DIGN_CHECK(augment_ || (images_.height == out_size_ && images_.width == out_size_),
+  DIGN_CHECK(training_ || (images_.height == out_size_ && images_.width == out_size_),
              "loader: evaluation images are ", images_.height, "x", images_.width,
              " but the model expects ", out_size_, "x", out_size_);
+  if (training_) {
+    DIGN_CHECK(training_->transforms != nullptr, "loader: training views need transforms");
+    for (const auto& view : training_->views) {
+      DIGN_CHECK(view.name != "clean" && !view.name.empty(), "loader: view name '", view.name,
+                 "' is reserved");
+    }
+  }
   const auto n = static_cast<int64_t>(order_.size());
   num_batches_ = (n + options_.batch_size() - 1) / options_.batch_size();
   if (num_batches_ > 0 && n - (num_batches_ - 1) * options_.batch_size() < options_.min_batch()) {
     --num_batches_;
   }
-  refill();
+  start(0);
 }
 
 BatchLoader::~BatchLoader() {
-  for (auto& f : in_flight_) {
-    if (f.valid()) f.wait();
+  stop();
+}
+
+void BatchLoader::start(int64_t first_batch) {
+  first_ = first_batch;
+  produced_ = consumed_ = 0;
+  stopping_ = false;
+  error_ = nullptr;
+  ready_.clear();
+  producer_ = std::thread([this, first_batch] { produce(first_batch); });
+}
+
+void BatchLoader::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
   }
+  changed_.notify_all();
+  if (producer_.joinable()) producer_.join();
 }
 
 void BatchLoader::skip(int64_t batches) {
-  for (auto& f : in_flight_) f.wait();
-  in_flight_.clear();
-  next_to_launch_ = std::min(num_batches_, batches);
-  refill();
+  stop();
+  start(std::min(num_batches_, std::max<int64_t>(batches, 0)));
 }
 
-void BatchLoader::refill() {
-  while (next_to_launch_ < num_batches_ &&
-         static_cast<int64_t>(in_flight_.size()) <= options_.prefetch()) {
-    const int64_t b = next_to_launch_++;
-    in_flight_.push_back(std::async(std::launch::async, [this, b] { return prepare(b); }));
+void BatchLoader::produce(int64_t first_batch) {
+  for (int64_t b = first_batch; b < num_batches_; ++b) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [&] {
+        return stopping_ || static_cast<int64_t>(ready_.size()) <= options_.prefetch();
+      });
+      if (stopping_) return;
+    }
+    try {
+      HostBatch batch = prepare(b);
+      std::lock_guard<std::mutex> lock(mutex_);
+      ready_.push_back(std::move(batch));
+      ++produced_;
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      error_ = std::current_exception();
+      ++produced_;
+      changed_.notify_all();
+      return;
+    }
+    changed_.notify_all();
   }
 }
 
 std::optional<HostBatch> BatchLoader::next() {
-  if (in_flight_.empty()) return std::nullopt;
-  HostBatch batch = in_flight_.front().get();
-  in_flight_.pop_front();
-  refill();
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (first_ + consumed_ >= num_batches_) return std::nullopt;
+  changed_.wait(lock, [&] { return !ready_.empty() || error_ != nullptr; });
+  if (ready_.empty()) std::rethrow_exception(error_);
+  HostBatch batch = std::move(ready_.front());
+  ready_.pop_front();
+  ++consumed_;
+  lock.unlock();
+  changed_.notify_all();
   return batch;
 }
 
@@ -61,24 +109,55 @@ HostBatch BatchLoader::prepare(int64_t batch_index) const {
   HostBatch batch;
   batch.images = torch::empty({count, 3, s, s}, torch::kFloat32);
   batch.labels = torch::empty({count}, torch::kInt64);
-  float* dst = batch.images.data_ptr<float>();
-  int64_t* labels = batch.labels.data_ptr<int64_t>();
-  for (int64_t i = 0; i < count; ++i) {
-    const int64_t index = order_[static_cast<size_t>(begin + i)];
-    batch.indices.push_back(index);
-    labels[i] = images_.labels[static_cast<size_t>(index)];
-    float* out = dst + i * 3 * s * s;
-    if (augment_) {
-      // Each image's randomness is a function of (seed, epoch, image index) alone.
-      SampleRng rng(derive_seed(options_.seed(),
-                                {purpose_tag("augment"), static_cast<uint64_t>(options_.epoch()),
-                                 static_cast<uint64_t>(index)}));
-      augment_image(images_.image(index), images_.height, images_.width, out, s, *augment_, rng);
-    } else {
-      to_float_chw(images_.image(index), images_.height, images_.width, out);
+  if (training_) {
+    for (const auto& view : training_->views) {
+      batch.views[view.name] = torch::empty({count, 3, s, s}, torch::kFloat32);
     }
   }
+  batch.indices.assign(order_.begin() + begin, order_.begin() + end);
+  int64_t* labels = batch.labels.data_ptr<int64_t>();
+  for (int64_t i = 0; i < count; ++i) {
+    labels[i] = images_.labels[static_cast<size_t>(batch.indices[static_cast<size_t>(i)])];
+  }
+  // Every image's randomness comes from its own seeds, so the split cannot change a byte.
+  parallel_chunks(count, static_cast<int>(options_.workers()),
+                  [&](int64_t a, int64_t b) { prepare_images(a, b, batch); });
   return batch;
+}
+
+void BatchLoader::prepare_images(int64_t begin, int64_t end, HostBatch& batch) const {
+  const int64_t plane = 3 * out_size_ * out_size_;
+  float* clean = batch.images.data_ptr<float>();
+  for (int64_t i = begin; i < end; ++i) {
+    const int64_t index = batch.indices[static_cast<size_t>(i)];
+    if (!training_) {
+      augment::uint8_to_float_chw(images_.image(index), images_.height, images_.width,
+                                  clean + i * plane);
+      continue;
+    }
+    const auto epoch = static_cast<uint64_t>(options_.epoch());
+    const auto image = static_cast<uint64_t>(index);
+    // The image's transforms draw from (seed, epoch, image index) alone.
+    SampleRng rng(derive_seed(options_.seed(), {purpose_tag("augment"), epoch, image}));
+    augment::Image transformed = augment::from_uint8(images_.image(index), images_.height,
+                                                     images_.width);
+    training_->transforms->apply(transformed, rng);
+    DIGN_CHECK(transformed.height() == out_size_ && transformed.width() == out_size_,
+               "loader: the training transforms made a ", transformed.height(), "x",
+               transformed.width(), " image, the model expects ", out_size_, "x", out_size_);
+    augment::to_float_chw(transformed, clean + i * plane);
+    for (const auto& view : training_->views) {
+      augment::Image copy = transformed;
+      if (view.transform) {
+        SampleRng view_rng(derive_seed(
+            options_.seed(), {purpose_tag("view"), purpose_tag(view.name), epoch, image}));
+        view.transform->apply(copy, view_rng);
+        DIGN_CHECK(copy.height() == out_size_ && copy.width() == out_size_, "loader: view '",
+                   view.name, "' changed the image size");
+      }
+      augment::to_float_chw(copy, batch.views.at(view.name).data_ptr<float>() + i * plane);
+    }
+  }
 }
 
 }  // namespace dign::data

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "augment/pipeline.h"
 #include "core/json_checked.h"
 
 namespace dign::run {
@@ -11,6 +12,7 @@ void TrainOptions::validate() const {
   DIGN_CHECK_OPTION(!out.empty(), "out", "a run directory is required");
   method.validate();
   choice_validate(model);
+  augment::parse_augment_list(augment, "augment");
   DIGN_CHECK_OPTION(epochs >= 1, "epochs", "expected at least 1, got ", epochs);
   DIGN_CHECK_OPTION(batch_size >= 2, "batch_size", "expected at least 2 (BatchNorm), got ",
                     batch_size);
@@ -32,6 +34,8 @@ void TrainOptions::validate() const {
   DIGN_CHECK_OPTION(test_limit >= 0, "test_limit", "expected a count >= 0, got ", test_limit);
   DIGN_CHECK_OPTION(val_split >= 0, "val_split", "expected a count >= 0, got ", val_split);
   DIGN_CHECK_OPTION(threads >= 0, "threads", "expected a count >= 0, got ", threads);
+  DIGN_CHECK_OPTION(loader_threads >= 0 && loader_threads <= 1024, "loader_threads",
+                    "expected 0 to 1024, got ", loader_threads);
   DIGN_CHECK_OPTION(eval_batch_size >= 1, "eval_batch_size", "expected at least 1");
   DIGN_CHECK_OPTION(device == "auto" || device == "cpu" || device == "cuda", "device",
                     "expected auto, cpu or cuda, got '", device, "'");
@@ -69,12 +73,13 @@ nlohmann::json to_json(const TrainOptions& o) {
           {"lr_milestones", o.lr_milestones},
           {"lr_gamma", o.lr_gamma},
           {"warmup_epochs", o.warmup_epochs},
-          {"augment", o.augment.to_list()},
+          {"augment", augment::to_list(augment::parse_augment_list(o.augment, "augment"))},
           {"seed", o.seed},
           {"train_limit", o.train_limit},
           {"test_limit", o.test_limit},
           {"val_split", o.val_split},
           {"threads", o.threads},
+          {"loader_threads", o.loader_threads},
           {"device", o.device},
           {"precision", o.precision},
           {"memory_format", o.memory_format},
@@ -117,7 +122,8 @@ TrainOptions train_options_from_json(const nlohmann::json& j, const std::string&
     }
     o.lr_gamma = j.at("lr_gamma").get<double>();
     o.warmup_epochs = json_int64_or(j, "warmup_epochs", o.warmup_epochs, source);
-    o.augment = data::parse_augment_list(j.at("augment").get<std::string>(), source + ": augment");
+    o.augment = augment::to_list(
+        augment::parse_augment_list(j.at("augment").get<std::string>(), source + ": augment"));
     o.seed = json_uint64(j, "seed", source);
     o.train_limit = int64(j, "train_limit");
     o.test_limit = int64(j, "test_limit");
@@ -126,6 +132,7 @@ TrainOptions train_options_from_json(const nlohmann::json& j, const std::string&
     DIGN_CHECK(threads >= 0 && threads <= std::numeric_limits<int>::max(), source,
                ": threads out of range: ", threads);
     o.threads = static_cast<int>(threads);
+    o.loader_threads = json_int64_or(j, "loader_threads", o.loader_threads, source);
     o.device = j.at("device").get<std::string>();
     o.precision = j.at("precision").get<std::string>();
     o.memory_format = j.value("memory_format", o.memory_format);

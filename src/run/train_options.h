@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "data/dataset.h"
-#include "data/transforms.h"
 #include "models/catalog.h"
 #include "objectives/method.h"
 
@@ -37,7 +36,7 @@ struct TrainOptions {
   /// Linear learning-rate warm-up over the first N epochs, per step (0 = none, the paper's).
   int64_t warmup_epochs = 0;
   /// Default: crop, flip, jitter 0.25, rotate 2 degrees (paper).
-  data::AugmentOptions augment;
+  std::string augment = "crop,flip,jitter,rotate";
   uint64_t seed = 0;
   /// Use only N images of a split (0 = all); see data::limit_per_class.
   int64_t train_limit = 0;
@@ -47,6 +46,9 @@ struct TrainOptions {
   int64_t val_split = 0;
   /// 0 = the cores this process may use.
   int threads = 0;
+  /// Threads preparing training batches (augmentation, the method's views); 0 = as many as
+  /// `threads`. Results do not depend on it.
+  int64_t loader_threads = 0;
   /// auto | cpu | cuda. auto = cuda when LibTorch and the machine have it.
   std::string device = "auto";
   /// auto | fp32 | bf16. auto = bf16 on CPUs with native bf16 (AMX, AVX-512 BF16), else fp32.

@@ -19,7 +19,7 @@ run::TrainOptions SyntheticRecipe::options(const std::string& method,
   o.batch_size = batch_size;
   // Crop and flip only: a 2-degree bilinear rotation (and, less so, colour jitter) blurs the
   // synthetic data's 2-3 px stripes, half of each label, and slows learning a lot.
-  o.augment = data::parse_augment_list("crop,flip");
+  o.augment = "crop,flip";
   // The paper's step schedule, compressed: divide by 10 after 75% of the epochs.
   o.lr_milestones = {std::max<int64_t>(1, epochs * 3 / 4)};
   o.seed = seed;

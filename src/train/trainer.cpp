@@ -25,6 +25,7 @@
 #include "core/threads.h"
 #include "core/torch_rng.h"
 #include "core/version.h"
+#include "augment/pipeline.h"
 #include "data/loader.h"
 #include "data/sampler.h"
 #include "models/registry.h"
@@ -63,6 +64,7 @@ namespace internal {
 
 void Session::train_step(const data::HostBatch& host, int64_t num_batches) {
   objectives::Batch batch{host.images.to(device_), host.labels.to(device_)};
+  for (const auto& [name, view] : host.views) batch.views[name] = view.to(device_);
   auto generator = make_generator(
       device_, derive_seed(o_.seed, {purpose_tag("objective"), static_cast<uint64_t>(state_.epoch),
                                      static_cast<uint64_t>(state_.batch)}));
@@ -159,6 +161,11 @@ TrainSummary Session::train() {
     return s;
   };
   model_->train();
+  const data::TrainingViews views{
+      std::make_shared<augment::Compose>(augment::training_transforms(
+          o_.augment, data_.train.height, data_.train.width, data_.image_size, "augment")),
+      o_.method.views()};
+  const int64_t loader_threads = o_.loader_threads > 0 ? o_.loader_threads : threads_;
   while (state_.epoch < o_.epochs) {
     double lr = learning_rate_at(o_, state_.epoch);  // from the position: nothing to restore
     const auto order = sampler.order(state_.epoch);
@@ -174,8 +181,9 @@ TrainSummary Session::train() {
                                  .image_size(data_.image_size)
                                  .seed(o_.seed)
                                  .epoch(state_.epoch)
-                                 .min_batch(2),
-                             &o_.augment);
+                                 .min_batch(2)
+                                 .workers(loader_threads),
+                             &views);
     loader.skip(state_.batch);
     const auto epoch_start = Clock::now();
     const double epoch_seconds_before = state_.sums.seconds;
@@ -263,7 +271,7 @@ void check_resume_options(const run::TrainOptions& saved, const run::TrainOption
   nlohmann::json a = to_json(saved), b = to_json(requested);
   // What may change between sessions of one run: the machine and the bookkeeping.
   for (const char* key :
-       {"out", "epochs", "threads", "device", "eval_batch_size", "checkpoint_every", "keep_last",
+       {"out", "epochs", "threads", "loader_threads", "device", "eval_batch_size", "checkpoint_every", "keep_last",
         "on_nonfinite", "precision", "memory_format"}) {
     a.erase(key);
     b.erase(key);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "augment/color_jitter.h"
+#include "augment/pipeline.h"
 #include "data/synthetic.h"
 
 namespace dign::data {
@@ -32,11 +34,17 @@ TEST(BatchLoader, VisitsTheOrderInBatchesWithMatchingLabels) {
   EXPECT_EQ(seen, order);
 }
 
+TrainingViews paper_transforms(const ImageSet& set, std::vector<augment::ViewSpec> views = {}) {
+  return {std::make_shared<augment::Compose>(augment::training_transforms(
+              "crop,flip,jitter,rotate", set.height, set.width, set.height)),
+          std::move(views)};
+}
+
 TEST(BatchLoader, AugmentedBatchesDependOnSeedAndEpochNotOnPrefetch) {
   const auto set = images(12);
   std::vector<int64_t> order(12);
   std::iota(order.begin(), order.end(), 0);
-  AugmentOptions augment;
+  const TrainingViews augment = paper_transforms(set);
   auto first = [&](int64_t prefetch, uint64_t seed, int64_t epoch) {
     BatchLoader loader(set, order,
                        LoaderOptions().batch_size(5).prefetch(prefetch).seed(seed).epoch(epoch),
@@ -46,6 +54,53 @@ TEST(BatchLoader, AugmentedBatchesDependOnSeedAndEpochNotOnPrefetch) {
   EXPECT_TRUE(torch::equal(first(0, 1, 0), first(3, 1, 0)));
   EXPECT_FALSE(torch::equal(first(1, 1, 0), first(1, 2, 0)));
   EXPECT_FALSE(torch::equal(first(1, 1, 0), first(1, 1, 1)));
+}
+
+TEST(BatchLoader, ViewsAreTheSameWhateverTheNumberOfWorkers) {
+  // Two views made by the same random transform differ (each view draws from its own name's
+  // stream), and every byte of every view is the same with 1, 2 or 3 workers and any prefetch.
+  const auto set = images(23);
+  std::vector<int64_t> order(23);
+  std::iota(order.rbegin(), order.rend(), 0);
+  const auto jitter = std::make_shared<augment::ColorJitter>();
+  const TrainingViews views = paper_transforms(set, {{"a", jitter}, {"b", jitter}, {"c", nullptr}});
+  auto all = [&](int64_t workers, int64_t prefetch) {
+    BatchLoader loader(
+        set, order,
+        LoaderOptions().batch_size(7).seed(3).epoch(2).workers(workers).prefetch(prefetch),
+        &views);
+    std::vector<torch::Tensor> out;
+    while (auto batch = loader.next()) {
+      out.push_back(batch->images);
+      for (const char* name : {"a", "b", "c"}) out.push_back(batch->views.at(name));
+    }
+    return out;
+  };
+  const auto one = all(1, 0);
+  ASSERT_EQ(one.size(), 4u * 4u);
+  for (const auto& other : {all(2, 2), all(3, 1)}) {
+    ASSERT_EQ(other.size(), one.size());
+    for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(torch::equal(one[i], other[i])) << i;
+  }
+  EXPECT_FALSE(torch::equal(one[1], one[2]));  // views a and b
+  EXPECT_FALSE(torch::equal(one[0], one[1]));  // clean and a
+  EXPECT_TRUE(torch::equal(one[0], one[3]));   // c has no transform of its own: the clean view
+}
+
+TEST(BatchLoader, ResumesMidEpochWithTheSameBatches) {
+  const auto set = images(20);
+  std::vector<int64_t> order(20);
+  std::iota(order.begin(), order.end(), 0);
+  const TrainingViews augment = paper_transforms(set);
+  BatchLoader whole(set, order, LoaderOptions().batch_size(6).seed(1), &augment);
+  whole.next();
+  const auto second = whole.next()->images;
+  BatchLoader resumed(set, order, LoaderOptions().batch_size(6).seed(1), &augment);
+  resumed.skip(1);
+  EXPECT_TRUE(torch::equal(resumed.next()->images, second));
+  EXPECT_TRUE(resumed.next().has_value());
+  EXPECT_TRUE(resumed.next().has_value());
+  EXPECT_FALSE(resumed.next().has_value());
 }
 
 TEST(BatchLoader, DropsAFinalBatchSmallerThanMinBatch) {

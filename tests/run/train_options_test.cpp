@@ -20,7 +20,7 @@ TEST(TrainOptions, DefaultsAreThePapers) {
   EXPECT_EQ(o.lr_milestones, (std::vector<int64_t>{50, 100}));
   EXPECT_TRUE(o.nesterov);
   EXPECT_EQ(o.weight_decay, 5e-4);
-  EXPECT_EQ(o.augment.to_list(), "crop,flip,jitter,rotate");
+  EXPECT_EQ(o.augment, "crop,flip,jitter,rotate");
   EXPECT_EQ(o.warmup_epochs, 0);
 }
 
@@ -29,7 +29,7 @@ TEST(TrainOptions, JsonRoundTrips) {
   o.out = "runs/x";
   o.method = objectives::MethodConfig::named("rse");
   o.lr_milestones = {7, 11};
-  o.augment = data::parse_augment_list("crop,flip");
+  o.augment = "flip,crop";  // stored in the canonical order
   o.seed = 17;
   o.warmup_epochs = 2;
   o.checkpoint_every = 100;
