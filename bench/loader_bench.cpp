@@ -39,8 +39,7 @@ void loader(benchmark::State& state, std::string augment) {
   for (auto _ : state) {
     dign::data::BatchLoader batches(
         images, order,
-        dign::data::LoaderOptions().batch_size(128).epoch(epoch++).workers(state.range(0)),
-        &views);
+        dign::data::LoaderOptions().batch_size(128).epoch(epoch++).workers(state.range(0)), &views);
     while (auto batch = batches.next()) benchmark::DoNotOptimize(batch->images.data_ptr());
   }
   state.SetItemsProcessed(state.iterations() * images.size());

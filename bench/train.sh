@@ -29,7 +29,7 @@ build/bench/loader_bench --benchmark_out="$out/loader.json" --benchmark_out_form
 for w in $widths; do
   iters_var="ITERS$w"
   iters=${!iters_var:-$([ "$w" -le 16 ] && echo 20 || echo 6)}
-  common=(--width "$w" --batch-size 128 --iters "$iters" --warmup 2)
+  common=(--width "$w" --batch-size 128 --iters "$iters" --warmup-iters 2)
   for p in fp32 bf16; do
     for m in "standard" "dign 1" "dign 3"; do
       set -- $m

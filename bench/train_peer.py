@@ -106,7 +106,7 @@ def main():
     p.add_argument("--width", type=int, default=64)
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--iters", type=int, default=20)
-    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--warmup-iters", type=int, default=3)
     p.add_argument("--threads", type=int, default=0, help="0 = the cores this process may use")
     p.add_argument("--json", default="")
     args = p.parse_args()
@@ -123,19 +123,19 @@ def main():
     y = torch.randint(10, (args.batch_size,))
 
     seconds = []
-    for i in range(args.warmup + args.iters):
+    for i in range(args.warmup_iters + args.iters):
         start = time.perf_counter()
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             loss = loss_of(model, x, y, args, args.config == "concat")
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        if i >= args.warmup:
+        if i >= args.warmup_iters:
             seconds.append(time.perf_counter() - start)
     ips = args.batch_size * len(seconds) / sum(seconds)
     record = {"benchmark": "train_peer", "config": args.config, "method": args.method,
               "samples": args.samples if args.method == "dign" else None, "width": args.width,
-              "batch_size": args.batch_size, "iters": args.iters, "warmup": args.warmup,
+              "batch_size": args.batch_size, "iters": args.iters, "warmup_iters": args.warmup_iters,
               "threads": threads, "torch_version": torch.__version__, "step_seconds": seconds,
               "images_per_second": ips}
     if args.json:

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "core/error.h"
-#include "run/checkpoint_format.h"
 #include "models/model_record.h"
+#include "run/checkpoint_format.h"
 #include "run/train_state.h"
 
 namespace {

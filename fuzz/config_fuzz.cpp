@@ -11,7 +11,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     dign::run::parse_run_config(std::string(reinterpret_cast<const char*>(data), size),
-                                  "fuzz/config.json");
+                                "fuzz/config.json");
   } catch (const dign::Error&) {
   }
   return 0;

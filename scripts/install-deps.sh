@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build git pkg-config
+  build-essential cmake ninja-build git pkg-config clang-format
   libtorch-dev libgloo-dev libopenblas0-pthread
   libopencv-dev libcli11-dev nlohmann-json3-dev libfmt-dev libxxhash-dev
   libcairo2-dev  # figures: reliability diagrams (PNG/SVG)

@@ -6,6 +6,7 @@
 #include "cli/choice_flags.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "core/file_io.h"
 #include "train/throughput.h"
 
@@ -17,6 +18,7 @@ struct BenchTrainArgs {
   std::shared_ptr<ChoiceFlags<objectives::MethodOptions>> method;
   std::shared_ptr<ChoiceFlags<models::ArchOptions>> arch;
   std::string json;
+  bool quiet = false;
 
   train::ThroughputOptions options() const {
     train::ThroughputOptions t = o;
@@ -40,14 +42,16 @@ void add_bench_train(CLI::App& bench, Action& action) {
   cmd->add_option("--image-size", a->o.image_size, "Side of the random square images")
       ->capture_default_str();
   cmd->add_option("--iters", a->o.iters, "Timed steps")->capture_default_str();
-  cmd->add_option("--warmup", a->o.warmup, "Untimed steps first")->capture_default_str();
+  cmd->add_option("--warmup-iters", a->o.warmup_iters, "Untimed steps first")
+      ->capture_default_str();
   cmd->add_option("--seed", a->o.seed, "Seed of the weights and data")->capture_default_str();
   cmd->add_option("--json", a->json, "Also write the full record to this JSON file");
-  add_machine_options(*cmd, a->o.threads, a->o.device, a->o.precision, a->o.memory_format);
+  add_machine_options(*cmd, a->o.machine);
+  add_quiet_option(*cmd, a->quiet);
   cmd->callback([&action, a] {
     action = [a] {
       const train::ThroughputOptions o = a->options();
-      const nlohmann::json r = train::measure_training_throughput(o, std::cout);
+      const nlohmann::json r = train::measure_training_throughput(o, *make_progress(a->quiet));
       if (!a->json.empty()) write_file_atomic(a->json, r.dump(2) + "\n");
       std::cout << fmt::format(
           "median step {:.4f} s, {:.1f} GFLOP/s ({:.2f} GFLOP per image), peak memory {:.0f} "

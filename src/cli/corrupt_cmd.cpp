@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "core/error.h"
 #include "core/threads.h"
 #include "core/version.h"
@@ -22,10 +23,12 @@ struct CorruptCommandOptions {
   std::string preview;
   int64_t preview_index = 0;
   int threads = 0;
+  bool quiet = false;
 };
 
 int run_corrupt(const CorruptCommandOptions& o) {
   DIGN_CHECK(!o.out.empty() || !o.preview.empty(), "--out: an output directory is required");
+  const auto progress = make_progress(o.quiet);
   const auto threads = set_threads(o.threads);
   data::DataOptions d = o.data;
   d.threads = threads;
@@ -45,7 +48,7 @@ int run_corrupt(const CorruptCommandOptions& o) {
     const corrupt::GenerateOptions& r = set->options();
     corrupt::write_png(o.preview, corrupt::preview_grid(rgb, r.corruptions, r.severities, r.seed,
                                                         o.preview_index, set->context(), 3));
-    std::cout << "wrote " << o.preview << "\n";
+    progress->message("wrote " + o.preview);
   }
   if (o.out.empty()) return 0;
   const nlohmann::json source = {
@@ -58,8 +61,8 @@ int run_corrupt(const CorruptCommandOptions& o) {
        "the reader's order (ImageFolder: classes sorted, files sorted within each class); the "
        "per-image seed uses this index"},
       {"class_names", test.class_names}};
-  corrupt::write_corrupted_set(*set, o.out, source, std::cout);
-  std::cout << "wrote " << o.out << "/manifest.json\n";
+  corrupt::write_corrupted_set(*set, o.out, source, *progress);
+  progress->message("wrote " + o.out + "/manifest.json");
   return 0;
 }
 
@@ -73,18 +76,15 @@ void add_corrupt_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<CorruptCommandOptions>();
   add_data_options(*cmd, o->data, /*required=*/true);
   cmd->add_option("--out", o->out, "Output directory");
-  add_corruption_options(*cmd, o->generate, "--seed");
-  cmd->add_option("--final-jpeg-quality", o->generate.final_jpeg_quality,
-                  "JPEG quality of a save after each corruption, as the Tiny-ImageNet-C writer "
-                  "saved every image (-1 = 85 for 64x64 images, none for 32x32; 0 = none)")
-      ->check(CLI::Range(-1, 100))
-      ->capture_default_str();
+  add_corruption_options(*cmd, o->generate);
   cmd->add_option("--preview", o->preview,
                   "Also write FILE.png: one test image under every corruption and severity");
   cmd->add_option("--preview-index", o->preview_index, "Test image shown in the preview")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads, "Worker threads (0 = the cores this process may use)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  add_quiet_option(*cmd, o->quiet);
   cmd->callback([&action, o] { action = [o] { return run_corrupt(*o); }; });
 }
 

@@ -3,7 +3,6 @@
 // evaluates both clean and under Gaussian noise, and prints them side by side.
 #include <fmt/format.h>
 
-#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -11,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "core/file_io.h"
 #include "eval/evaluate_run.h"
 #include "eval/report.h"
@@ -25,10 +25,8 @@ namespace {
 struct DemoOptions {
   std::string out;
   train::SyntheticRecipe recipe;
-  int threads = 0;
-  std::string device = "auto";
-  std::string precision = "auto";
-  std::string memory_format = "auto";
+  MachineOptions machine;
+  bool quiet = false;
 };
 
 std::string default_out() {
@@ -40,34 +38,28 @@ std::string default_out() {
 
 int run_demo(const DemoOptions& d) {
   const std::string out = d.out.empty() ? default_out() : d.out;
+  const auto progress = make_progress(d.quiet);
   std::vector<std::string> names = {"standard", "dign"};
   std::vector<nlohmann::json> reports;
   for (const auto& method : names) {
     run::TrainOptions o = d.recipe.options(method, (fs::path(out) / method).string());
-    o.threads = d.threads;
-    o.device = d.device;
-    o.precision = d.precision;
-    o.memory_format = d.memory_format;
-    std::cout << fmt::format(
-                     "== training '{}' on synthetic ({} images, ResNet-18 width {}, {} "
-                     "epochs) -> {}\n",
-                     method, d.recipe.train_images, d.recipe.width, d.recipe.epochs, o.out)
-              << std::flush;
-    train::run_training(o, std::cout);
+    o.machine = d.machine;
+    progress->message(fmt::format(
+        "== training '{}' on synthetic ({} images, ResNet-18 width {}, {} epochs) -> {}", method,
+        d.recipe.train_images, d.recipe.width, d.recipe.epochs, o.out));
+    train::run_training(o, *progress);
     eval::EvalRunOptions e;
     e.model_dir = o.out;
     e.data = o.data;
-    e.threads = d.threads;
-    e.device = d.device;
-    e.precision = d.precision;
-    e.memory_format = d.memory_format;
+    e.machine = d.machine;
     e.eval.seed = d.recipe.seed;
-    std::cout << fmt::format("== evaluating '{}'\n", method);
-    reports.push_back(eval::run_evaluation(e, std::cout));
+    progress->message(fmt::format("== evaluating '{}'", method));
+    reports.push_back(eval::run_evaluation(e, *progress));
   }
   const std::string table = eval::comparison_table(names, reports);
   write_file_atomic((fs::path(out) / "comparison.md").string(),
                     "# standard vs dign on synthetic data\n\n" + table);
+  // The table is the command's result: printed even with --quiet.
   std::cout << "\n"
             << table << "\nFractions in [0,1]; noisy accuracy is on x + N(0, sigma^2), "
             << "clipped to [0,1]. Written to " << (fs::path(out) / "comparison.md").string()
@@ -88,17 +80,19 @@ void add_demo_command(CLI::App& app, Action& action) {
   cmd->add_option("--width", d->recipe.width, "ResNet-18 width")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--train-images", d->recipe.train_images, "Synthetic training images")
+  cmd->add_option("--synthetic-train", d->recipe.train_images, "Synthetic training images")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--test-images", d->recipe.test_images, "Synthetic test images")
+  cmd->add_option("--synthetic-test", d->recipe.test_images, "Synthetic test images")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--lr", d->recipe.lr, "Initial learning rate")->capture_default_str();
   cmd->add_option("--warmup-epochs", d->recipe.warmup_epochs, "Linear learning-rate warm-up")
       ->capture_default_str();
-  cmd->add_option("--seed", d->recipe.seed, "Seed")->capture_default_str();
-  add_machine_options(*cmd, d->threads, d->device, d->precision, d->memory_format);
+  cmd->add_option("--seed", d->recipe.seed, "Seed of both runs and their evaluations")
+      ->capture_default_str();
+  add_machine_options(*cmd, d->machine);
+  add_quiet_option(*cmd, d->quiet);
   cmd->callback([&action, d] { action = [d] { return run_demo(*d); }; });
 }
 

@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "eval/evaluate_run.h"
 
 namespace dign::cli {
@@ -16,9 +17,8 @@ void add_eval_command(CLI::App& app, Action& action) {
   cmd->add_option("--model", o->model_dir, "Run directory written by 'dign train'")->required();
   cmd->add_option("--checkpoint", o->checkpoint, "best|last|PATH")->capture_default_str();
   add_data_options(*cmd, o->data, /*required=*/true);
-  cmd->add_option("--out", o->out,
-                  "Report FILE.json (CSV and Markdown beside it); default "
-                  "<model>/eval.json");
+  cmd->add_option("--report", o->report,
+                  "Report FILE.json (CSV and Markdown beside it); default <model>/eval.json");
   cmd->add_option("--test-limit", o->test_limit, "Use N test images (0 = all)");
   cmd->add_option("--noise-sigmas", o->eval.noise_sigmas,
                   "Gaussian noise levels in [0,1] pixel units (comma-separated)")
@@ -31,7 +31,9 @@ void add_eval_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   cmd->add_option("--batch-size", o->eval.batch_size, "Images per forward pass")
       ->capture_default_str();
-  cmd->add_option("--seed", o->eval.seed, "Seed of the evaluation noise")->capture_default_str();
+  cmd->add_option("--seed", o->eval.seed,
+                  "Seed of the evaluation's own draws (Gaussian noise, ensemble noise)")
+      ->capture_default_str();
   cmd->add_option("--corrupted", o->corrupted,
                   "Corrupted test set: a CIFAR-10-C style directory (<corruption>.npy, "
                   "labels.npy), or 'generate' to corrupt the test split in memory");
@@ -45,10 +47,12 @@ void add_eval_command(CLI::App& app, Action& action) {
                   "Another model's eval.json on the same corruptions: adds mCE and relative mCE");
   cmd->add_option("--reliability-diagram", o->reliability_diagram,
                   "Write a reliability diagram (clean and corrupted): FILE.png or FILE.svg");
-  add_machine_options(*cmd, o->threads, o->device, o->precision, o->memory_format);
-  cmd->callback([&action, o] {
-    action = [o] {
-      eval::run_evaluation(*o, std::cout);
+  add_machine_options(*cmd, o->machine);
+  auto quiet = std::make_shared<bool>(false);
+  add_quiet_option(*cmd, *quiet);
+  cmd->callback([&action, o, quiet] {
+    action = [o, quiet] {
+      eval::run_evaluation(*o, *make_progress(*quiet));
       return 0;
     };
   });

@@ -6,7 +6,11 @@ void add_data_options(CLI::App& command, data::DataOptions& data, bool required)
   auto* opt = command.add_option("--data", data.path,
                                  "Dataset directory (CIFAR binary, ImageFolder, Tiny-ImageNet-200) "
                                  "or 'synthetic'");
-  if (required) opt->required();
+  if (required) {
+    opt->required();
+  } else {
+    opt->description(opt->get_description() + " (required, but for --resume)");
+  }
   command
       .add_option("--format", data.format, "auto|cifar-binary|imagefolder|tiny-imagenet|synthetic")
       ->capture_default_str();
@@ -24,29 +28,29 @@ void add_data_options(CLI::App& command, data::DataOptions& data, bool required)
       ->capture_default_str();
 }
 
-void add_machine_options(CLI::App& command, int& threads, std::string& device,
-                         std::string& precision, std::string& memory_format) {
-  command.add_option("--threads", threads, "Threads (0 = the cores this process may use)")
+void add_machine_options(CLI::App& command, MachineOptions& machine) {
+  command.add_option("--threads", machine.threads, "Threads (0 = the cores this process may use)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  command.add_option("--device", device, "auto|cpu|cuda")
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
-      ->capture_default_str();
+  command.add_option("--device", machine.device, "auto|cpu|cuda|cuda:N")->capture_default_str();
   command
-      .add_option("--precision", precision,
+      .add_option("--precision", machine.precision,
                   "auto|fp32|bf16 (auto: bf16 where the CPU has native bf16, else fp32)")
       ->check(CLI::IsMember({"auto", "fp32", "bf16"}))
       ->capture_default_str();
   command
-      .add_option("--memory-format", memory_format,
+      .add_option("--memory-format", machine.memory_format,
                   "auto|contiguous|channels-last (auto: channels-last under bf16, else "
                   "contiguous)")
       ->check(CLI::IsMember({"auto", "contiguous", "channels-last"}))
       ->capture_default_str();
 }
 
-void add_corruption_options(CLI::App& command, corrupt::GenerateOptions& generate,
-                            const std::string& seed_flag) {
+void add_quiet_option(CLI::App& command, bool& quiet) {
+  command.add_flag("--quiet", quiet, "No messages or progress (warnings and errors stay)");
+}
+
+void add_corruption_options(CLI::App& command, corrupt::GenerateOptions& generate) {
   command
       .add_option("--corruptions", generate.corruptions,
                   "Comma-separated corruption names (default: all of the benchmark: 19 for "
@@ -56,13 +60,19 @@ void add_corruption_options(CLI::App& command, corrupt::GenerateOptions& generat
       ->delimiter(',')
       ->capture_default_str();
   command
-      .add_option(seed_flag, generate.seed,
+      .add_option("--corruption-seed", generate.seed,
                   "Seed of the corruptions (each image's randomness derives from it, the "
                   "corruption, the severity and the image's index)")
       ->capture_default_str();
   command.add_option("--frost-dir", generate.frost_dir,
                      "Directory with the original frost photographs (frost1.png ... frost5.jpg); "
                      "default: a procedural frost texture");
+  command
+      .add_option("--final-jpeg-quality", generate.final_jpeg_quality,
+                  "JPEG quality of a save after each corruption, as the Tiny-ImageNet-C writer "
+                  "saved every image (-1 = 85 for 64x64 images, none for 32x32; 0 = none)")
+      ->check(CLI::Range(-1, 100))
+      ->capture_default_str();
 }
 
 }  // namespace dign::cli

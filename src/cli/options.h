@@ -2,6 +2,7 @@
 // Options shared by several subcommands, declared once.
 #include <CLI/CLI.hpp>
 
+#include "core/machine_options.h"
 #include "corrupt/generated_set.h"
 #include "data/dataset.h"
 
@@ -11,11 +12,13 @@ namespace dign::cli {
 void add_data_options(CLI::App& command, data::DataOptions& data, bool required);
 
 /// --threads, --device, --precision, --memory-format.
-void add_machine_options(CLI::App& command, int& threads, std::string& device,
-                         std::string& precision, std::string& memory_format);
+void add_machine_options(CLI::App& command, MachineOptions& machine);
 
-/// --corruptions, --severities, --corrupt-seed (or `seed_flag`), --frost-dir.
-void add_corruption_options(CLI::App& command, corrupt::GenerateOptions& generate,
-                            const std::string& seed_flag = "--corrupt-seed");
+/// --quiet: no messages or progress (warnings and errors stay). Every long-running command.
+void add_quiet_option(CLI::App& command, bool& quiet);
+
+/// --corruptions, --severities, --corruption-seed, --frost-dir, --final-jpeg-quality: the
+/// corrupted set `dign corrupt` writes and `dign eval --corrupted generate` makes in memory.
+void add_corruption_options(CLI::App& command, corrupt::GenerateOptions& generate);
 
 }  // namespace dign::cli

@@ -9,6 +9,7 @@
 #include "cli/choice_flags.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "core/error.h"
 #include "core/stop_signal.h"
 #include "train/trainer.h"
@@ -25,15 +26,12 @@ struct TrainArgs {
   std::string resume;
   std::string preload_error;  ///< reading the resumed run's config failed
 
-  TrainArgs() { load(o); }
-  void load(const run::TrainOptions& options) {
-    o = options;
-  }
+  // A fresh run names its data (no silent default); a resumed run defaults to its own.
+  TrainArgs() { o.data.path.clear(); }
   run::TrainOptions options() const {
     run::TrainOptions t = o;
     t.method = objectives::MethodConfig{method->resolve()};
     t.model = arch->resolve();
-    t.progress = !quiet;
     return t;
   }
 };
@@ -61,7 +59,7 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
   if (resume) {
     // Defaults become the run's saved options, so that only options given again can differ.
     try {
-      a->load(train::saved_options(*resume));
+      a->o = train::saved_options(*resume);
     } catch (const Error& e) {
       a->preload_error = e.what();
     }
@@ -110,19 +108,24 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
   cmd->add_option("--on-nonfinite", o.on_nonfinite,
                   "NaN/Inf loss or gradient: stop (keep the last checkpoint) or skip the batch")
       ->capture_default_str();
-  add_machine_options(*cmd, o.threads, o.device, o.precision, o.memory_format);
-  cmd->add_flag("--quiet", a->quiet, "No progress output");
+  cmd->add_option("--loader-threads", o.loader_threads,
+                  "Threads preparing training batches (0 = --threads); results do not depend on it")
+      ->capture_default_str();
+  add_machine_options(*cmd, o.machine);
+  add_quiet_option(*cmd, a->quiet);
 
   cmd->callback([&action, a] {
     action = [a] {
       DIGN_CHECK(a->preload_error.empty(), a->preload_error);
       DIGN_CHECK(!a->resume.empty() || !a->o.out.empty(),
                  "--out: a run directory is required (or --resume DIR to continue one)");
-      DIGN_CHECK(!a->o.data.path.empty(), "--data: a dataset path or 'synthetic' is required");
+      DIGN_CHECK(!a->o.data.path.empty(),
+                 "--data: a dataset directory, or 'synthetic' for the built-in data, is required");
       run::TrainOptions o = a->options();
       install_stop_handlers();
-      const auto summary = a->resume.empty() ? train::run_training(o, std::cout)
-                                             : train::resume_training(a->resume, o, std::cout);
+      const auto progress = make_progress(a->quiet);
+      const auto summary = a->resume.empty() ? train::run_training(o, *progress)
+                                             : train::resume_training(a->resume, o, *progress);
       const std::string dir = a->resume.empty() ? o.out : a->resume;
       if (summary.interrupted_by != 0) {
         std::cout << "resume with: dign train --resume " << dir << "\n";

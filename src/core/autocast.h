@@ -1,17 +1,18 @@
 #pragma once
-// Mixed precision scope: under "bf16" the forward passes run in bfloat16 via
-// LibTorch autocast (weights stay fp32); "fp32" leaves everything alone.
+// Mixed precision scope: under bf16 the forward passes run in bfloat16 via
+// LibTorch autocast (weights stay fp32); fp32 leaves everything alone.
 // Losses and probabilities are cast back to fp32 by their callers.
 #include <ATen/autocast_mode.h>
+#include <c10/core/Device.h>
 
-#include <string>
+#include "core/machine.h"
 
 namespace dign {
 
 class AutocastScope {
  public:
-  AutocastScope(const std::string& precision, bool cuda)
-      : active_(precision == "bf16"), cuda_(cuda) {
+  AutocastScope(Precision precision, const c10::Device& device)
+      : active_(precision == Precision::kBf16), cuda_(device.is_cuda()) {
     if (!active_) return;
     if (cuda_) {
       previous_ = at::autocast::is_enabled();

@@ -37,7 +37,7 @@ void check_directory(const fs::path& dir, const data::CorruptedSet& set) {
 }  // namespace
 
 void write_corrupted_set(const data::CorruptedSet& set, const std::string& dir_name,
-                         const nlohmann::json& source, std::ostream& log) {
+                         const nlohmann::json& source, Progress& progress) {
   const fs::path dir(dir_name);
   check_directory(dir, set);
   // An old manifest would vouch for arrays being replaced: it goes first, and the new one last.
@@ -62,8 +62,10 @@ void write_corrupted_set(const data::CorruptedSet& set, const std::string& dir_n
     data::write_npy(path.string(), array);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    log << "wrote " << path.string() << " (" << severities * n << " images, "
-        << static_cast<int64_t>(static_cast<double>(severities * n) / seconds) << " images/s)\n";
+    progress.message(
+        "wrote " + path.string() + " (" + std::to_string(severities * n) + " images, " +
+        std::to_string(static_cast<int64_t>(static_cast<double>(severities * n) / seconds)) +
+        " images/s)");
   }
   const int64_t max_label = n > 0 ? *std::max_element(set.labels().begin(), set.labels().end()) : 0;
   data::NpyArray labels;

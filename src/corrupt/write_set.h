@@ -7,9 +7,9 @@
 // is written to a temporary name and renamed.
 #include <nlohmann/json.hpp>
 
-#include <ostream>
 #include <string>
 
+#include "core/progress.h"
 #include "data/corrupted_set.h"
 
 namespace dign::corrupt {
@@ -19,6 +19,6 @@ namespace dign::corrupt {
 /// directory holding .npy files this set would not replace (they would count as
 /// corruptions when the directory is evaluated). Progress lines go to `log`.
 void write_corrupted_set(const data::CorruptedSet& set, const std::string& dir,
-                         const nlohmann::json& source, std::ostream& log);
+                         const nlohmann::json& source, Progress& progress);
 
 }  // namespace dign::corrupt

@@ -37,11 +37,25 @@ void CorruptedSet::relabel_by_name(const std::vector<std::string>& order) {
 
 const std::vector<std::string>& generator_corruption_order() {
   // make_cifar_c.py's order: the 15 benchmark corruptions, then the 4 extras.
-  static const std::vector<std::string> names = {
-      "gaussian_noise", "shot_noise",   "impulse_noise",     "defocus_blur", "glass_blur",
-      "motion_blur",    "zoom_blur",    "snow",              "frost",        "fog",
-      "brightness",     "contrast",     "elastic_transform", "pixelate",     "jpeg_compression",
-      "speckle_noise",  "gaussian_blur", "spatter",          "saturate"};
+  static const std::vector<std::string> names = {"gaussian_noise",
+                                                 "shot_noise",
+                                                 "impulse_noise",
+                                                 "defocus_blur",
+                                                 "glass_blur",
+                                                 "motion_blur",
+                                                 "zoom_blur",
+                                                 "snow",
+                                                 "frost",
+                                                 "fog",
+                                                 "brightness",
+                                                 "contrast",
+                                                 "elastic_transform",
+                                                 "pixelate",
+                                                 "jpeg_compression",
+                                                 "speckle_noise",
+                                                 "gaussian_blur",
+                                                 "spatter",
+                                                 "saturate"};
   return names;
 }
 

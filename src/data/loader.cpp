@@ -9,6 +9,15 @@
 
 namespace dign::data {
 
+torch::Tensor to_float_batch(const uint8_t* hwc, int64_t count, int64_t h, int64_t w) {
+  torch::Tensor batch = torch::empty({count, 3, h, w}, torch::kFloat32);
+  float* out = batch.data_ptr<float>();
+  for (int64_t i = 0; i < count; ++i) {
+    augment::uint8_to_float_chw(hwc + i * h * w * 3, h, w, out + i * 3 * h * w);
+  }
+  return batch;
+}
+
 BatchLoader::BatchLoader(const ImageSet& images, std::vector<int64_t> order,
                          const LoaderOptions& options, const TrainingViews* training)
     : images_(images), order_(std::move(order)), options_(options), training_(training) {
@@ -139,8 +148,8 @@ void BatchLoader::prepare_images(int64_t begin, int64_t end, HostBatch& batch) c
     const auto image = static_cast<uint64_t>(index);
     // The image's transforms draw from (seed, epoch, image index) alone.
     SampleRng rng(derive_seed(options_.seed(), {purpose_tag("augment"), epoch, image}));
-    augment::Image transformed = augment::from_uint8(images_.image(index), images_.height,
-                                                     images_.width);
+    augment::Image transformed =
+        augment::from_uint8(images_.image(index), images_.height, images_.width);
     training_->transforms->apply(transformed, rng);
     DIGN_CHECK(transformed.height() == out_size_ && transformed.width() == out_size_,
                "loader: the training transforms made a ", transformed.height(), "x",

@@ -61,6 +61,10 @@ struct HostBatch {
   std::map<std::string, torch::Tensor> views;
 };
 
+/// Stored images uint8 [count, h, w, 3] as a float [count, 3, h, w] batch in [0,1], each value
+/// augment::unit_float: the conversion every evaluation uses.
+torch::Tensor to_float_batch(const uint8_t* hwc, int64_t count, int64_t h, int64_t w);
+
 class BatchLoader {
  public:
   /// `training` null = evaluation (the stored images as floats, which must already have the

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "data/loader.h"
 #include "eval/report.h"
 
 namespace dign::eval {
@@ -28,7 +29,7 @@ struct RawBatch {
 
 CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::CorruptedSet& set,
                                     const torch::Device& device, const EvalOptions& options,
-                                    const CorruptionEvalOptions& co, std::ostream& log) {
+                                    const CorruptionEvalOptions& co, Progress& progress) {
   options.validate();
   model.eval();
   CorruptedResults results(options.bins);
@@ -71,12 +72,7 @@ CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::C
     RawBatch raw = next.get();
     if (k + 1 < jobs.size()) next = std::async(std::launch::async, fetch, jobs[k + 1]);
     const Job& job = jobs[k];
-    const torch::Tensor images = torch::from_blob(raw.pixels.data(), {raw.count, h, w, 3},
-                                                  torch::kUInt8)
-                                     .permute({0, 3, 1, 2})
-                                     .to(torch::kFloat32)
-                                     .div_(255.0f)
-                                     .contiguous();
+    const torch::Tensor images = data::to_float_batch(raw.pixels.data(), raw.count, h, w);
     std::vector<int64_t> indices(static_cast<size_t>(raw.count));
     std::iota(indices.begin(), indices.end(), raw.begin);
     ConditionResult& cell = results.cells[job.c][job.s];
@@ -98,9 +94,9 @@ CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::C
     if (cell_done) {
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      log << fmt::format("{} severity {}: accuracy {:.4f}  ({:.0f} images/s)\n", name,
-                         results.severities[job.s], cell.accuracy.value(),
-                         static_cast<double>(n) / seconds);
+      progress.message(fmt::format("{} severity {}: accuracy {:.4f}  ({:.0f} images/s)", name,
+                                   results.severities[job.s], cell.accuracy.value(),
+                                   static_cast<double>(n) / seconds));
       start = std::chrono::steady_clock::now();
     }
   }
@@ -163,8 +159,8 @@ nlohmann::json corrupted_json(const CorruptedResults& r, const data::CorruptedSe
     j["mca_n"] = mca_n_sum / static_cast<double>(mca_n_count);
   } else {
     j["mca_n"] = nullptr;
-    j["mca_n_note"] = "no corruption of the noise set (other than " + co.excluded +
-                      ") is present in this set";
+    j["mca_n_note"] =
+        "no corruption of the noise set (other than " + co.excluded + ") is present in this set";
   }
   j["all"] = mca_count > 0 ? condition_json(r.pooled_all) : nlohmann::json(nullptr);
   j["noise"] = mca_n_count > 0 ? condition_json(r.pooled_noise) : nlohmann::json(nullptr);

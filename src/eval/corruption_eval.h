@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/progress.h"
 #include "data/corrupted_set.h"
 #include "eval/evaluator.h"
 
@@ -35,11 +36,12 @@ struct CorruptedResults {
   explicit CorruptedResults(int64_t bins) : pooled_all(bins), pooled_noise(bins) {}
 };
 
-/// Evaluates `model` on every corruption and severity of `set`. Progress lines go to `log`.
+/// Evaluates `model` on every corruption and severity of `set`, one line per cell to
+/// `progress`.
 CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::CorruptedSet& set,
                                     const torch::Device& device, const EvalOptions& options,
                                     const CorruptionEvalOptions& corruption_options,
-                                    std::ostream& log);
+                                    Progress& progress);
 
 /// The report's "corrupted" section (fractions): per corruption and severity, mca, mca_n
 /// (null with a note when no noise corruption is present), the unnormalized mean corruption

@@ -34,9 +34,8 @@ std::string corrupted_csv_rows(const nlohmann::json& corrupted) {
     for (const auto& s : c.at("severities")) {
       out += fmt::format("{},,{},{},{},{},{},{},{},{}\n", c.at("name").get<std::string>(),
                          s.at("severity").get<int>(), s.at("images").get<int64_t>(),
-                         number(s["accuracy"], 6), number(s["accuracy_se"], 6),
-                         number(s["ece"], 6), number(s["rmse"], 6), number(s["oe"], 6),
-                         number(s["sharpness"], 6));
+                         number(s["accuracy"], 6), number(s["accuracy_se"], 6), number(s["ece"], 6),
+                         number(s["rmse"], 6), number(s["oe"], 6), number(s["sharpness"], 6));
     }
   }
   return out;
@@ -66,8 +65,8 @@ std::string corrupted_markdown(const nlohmann::json& report) {
       out += fmt::format("| {} | – | – | – | – |\n", label);
       return;
     }
-    out += fmt::format("| {} | {} | {} | {} | {} |\n", label, percent(c["rmse"]),
-                       percent(c["ece"]), percent(c["oe"]), number(c["sharpness"], 2));
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", label, percent(c["rmse"]), percent(c["ece"]),
+                       percent(c["oe"]), number(c["sharpness"], 2));
   };
   row("clean", report.at("clean"));
   row("all corruptions (pooled)", k.at("all"));

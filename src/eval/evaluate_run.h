@@ -1,11 +1,13 @@
 #pragma once
-// `dign eval`: load a trained run's checkpoint, evaluate it on the test split
-// clean and under Gaussian noise, and write the report (JSON + CSV + Markdown).
+// `dign eval`: load a trained run's checkpoint (run/load_run.h), evaluate it under a list
+// of conditions (conditions.h: clean, Gaussian noise, a corrupted set) and write the report
+// (JSON + CSV + Markdown).
 #include <nlohmann/json.hpp>
 
-#include <ostream>
 #include <string>
 
+#include "core/machine_options.h"
+#include "core/progress.h"
 #include "corrupt/generated_set.h"
 #include "data/dataset.h"
 #include "eval/corruption_eval.h"
@@ -24,13 +26,9 @@ struct EvalRunOptions {
   EvalOptions eval;
   /// Test-time ensemble copies; 0 = what the run recorded (RSE: its --ensemble, others 1).
   int64_t ensemble = 0;
-  /// Report path; default <model_dir>/eval.json.
-  std::string out;
-  int threads = 0;
-  std::string device = "auto";
-  std::string precision = "auto";
-  /// auto | contiguous | channels-last (see models/memory_format.h).
-  std::string memory_format = "auto";
+  /// Report path FILE.json (CSV and Markdown beside it); default <model_dir>/eval.json.
+  std::string report;
+  MachineOptions machine;
   /// Corrupted test set: a CIFAR-10-C style directory, or "generate" to corrupt the test
   /// split in memory with `generate`'s corruptions, severities, seed and frost; empty = none.
   std::string corrupted;
@@ -42,7 +40,8 @@ struct EvalRunOptions {
   std::string reliability_diagram;
 };
 
-/// Runs the evaluation and writes the report; returns it. dign::Error on bad input.
-nlohmann::json run_evaluation(const EvalRunOptions& options, std::ostream& out);
+/// Runs the evaluation and writes the report; returns it. dign::Error on bad input, found
+/// before the model is loaded where it can be.
+nlohmann::json run_evaluation(const EvalRunOptions& options, Progress& progress);
 
 }  // namespace dign::eval

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/machine.h"
 #include "data/image_set.h"
 #include "metrics/accuracy.h"
 #include "metrics/calibration.h"
@@ -28,7 +29,7 @@ struct EvalOptions {
   /// Calibration bins of width 1/bins. Default: 16 (the paper's reference code).
   int64_t bins = 16;
   uint64_t seed = 0;
-  std::string precision = "fp32";
+  Precision precision = Precision::kFp32;
   void validate() const;
 };
 

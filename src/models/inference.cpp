@@ -5,11 +5,11 @@
 namespace dign::models {
 
 torch::Tensor predict_probabilities(ClassifierImpl& model, const torch::Tensor& images,
-                                    const std::string& precision) {
+                                    Precision precision) {
   torch::InferenceMode guard;
   torch::Tensor logits;
   {
-    AutocastScope autocast(precision, images.is_cuda());
+    AutocastScope autocast(precision, images.device());
     logits = model.forward(images);
   }
   return torch::softmax(logits.to(torch::kFloat32), 1);

@@ -4,14 +4,6 @@
 
 namespace dign::models {
 
-std::string resolve_memory_format(const std::string& requested, const std::string& precision) {
-  DIGN_CHECK_OPTION(
-      requested == "auto" || requested == "contiguous" || requested == "channels-last",
-      "memory_format", "expected auto, contiguous or channels-last, got '", requested, "'");
-  if (requested != "auto") return requested;
-  return precision == "bf16" ? "channels-last" : "contiguous";
-}
-
 c10::MemoryFormat to_torch_memory_format(const std::string& format) {
   DIGN_CHECK(format == "contiguous" || format == "channels-last",
              "memory format: expected contiguous or channels-last, got '", format, "'");

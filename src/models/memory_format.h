@@ -2,20 +2,14 @@
 // Memory layout of a convolutional model's activations. Channels-last (NHWC) is
 // the layout oneDNN's bf16 convolutions (AMX, AVX-512 BF16) and CUDA tensor cores
 // are fast in; in fp32 on the CPU it was not faster here (docs/performance.md),
-// so "auto" follows the precision.
+// so "auto" follows the precision (core/machine.h resolves it).
 //
-//   const auto format = resolve_memory_format("auto", "cpu", "bf16");  // "channels-last"
-//   apply_memory_format(*model, format);
+//   apply_memory_format(*model, machine.memory_format);  // "channels-last" under bf16
 #include <torch/torch.h>
 
 #include <string>
 
 namespace dign::models {
-
-/// "contiguous" or "channels-last" for `requested` (auto|contiguous|channels-last);
-/// auto = channels-last under bf16 (CPU or CUDA), contiguous under fp32.
-/// dign::Error naming --memory-format otherwise.
-std::string resolve_memory_format(const std::string& requested, const std::string& precision);
 
 /// Rewrites every 4-D parameter and buffer of `model` (convolution weights) in
 /// `format`, in place: tensors keep their identity, so an optimizer built on them

@@ -2,8 +2,8 @@
 
 #include <limits>
 
-#include "core/error.h"
 #include "augment/pipeline.h"
+#include "core/error.h"
 #include "core/json_checked.h"
 
 namespace dign::run {
@@ -33,17 +33,10 @@ void TrainOptions::validate() const {
   DIGN_CHECK_OPTION(train_limit >= 0, "train_limit", "expected a count >= 0, got ", train_limit);
   DIGN_CHECK_OPTION(test_limit >= 0, "test_limit", "expected a count >= 0, got ", test_limit);
   DIGN_CHECK_OPTION(val_split >= 0, "val_split", "expected a count >= 0, got ", val_split);
-  DIGN_CHECK_OPTION(threads >= 0, "threads", "expected a count >= 0, got ", threads);
   DIGN_CHECK_OPTION(loader_threads >= 0 && loader_threads <= 1024, "loader_threads",
                     "expected 0 to 1024, got ", loader_threads);
   DIGN_CHECK_OPTION(eval_batch_size >= 1, "eval_batch_size", "expected at least 1");
-  DIGN_CHECK_OPTION(device == "auto" || device == "cpu" || device == "cuda", "device",
-                    "expected auto, cpu or cuda, got '", device, "'");
-  DIGN_CHECK_OPTION(precision == "auto" || precision == "fp32" || precision == "bf16", "precision",
-                    "expected auto, fp32 or bf16, got '", precision, "'");
-  DIGN_CHECK_OPTION(
-      memory_format == "auto" || memory_format == "contiguous" || memory_format == "channels-last",
-      "memory_format", "expected auto, contiguous or channels-last, got '", memory_format, "'");
+  machine.validate();
   DIGN_CHECK_OPTION(checkpoint_every >= 0, "checkpoint_every", "expected a step count >= 0, got ",
                     checkpoint_every);
   DIGN_CHECK_OPTION(keep_last >= 1, "keep_last", "expected at least 1, got ", keep_last);
@@ -78,11 +71,11 @@ nlohmann::json to_json(const TrainOptions& o) {
           {"train_limit", o.train_limit},
           {"test_limit", o.test_limit},
           {"val_split", o.val_split},
-          {"threads", o.threads},
+          {"threads", o.machine.threads},
           {"loader_threads", o.loader_threads},
-          {"device", o.device},
-          {"precision", o.precision},
-          {"memory_format", o.memory_format},
+          {"device", o.machine.device},
+          {"precision", o.machine.precision},
+          {"memory_format", o.machine.memory_format},
           {"eval_batch_size", o.eval_batch_size},
           {"checkpoint_every", o.checkpoint_every},
           {"keep_last", o.keep_last},
@@ -131,11 +124,11 @@ TrainOptions train_options_from_json(const nlohmann::json& j, const std::string&
     const int64_t threads = int64(j, "threads");
     DIGN_CHECK(threads >= 0 && threads <= std::numeric_limits<int>::max(), source,
                ": threads out of range: ", threads);
-    o.threads = static_cast<int>(threads);
+    o.machine.threads = static_cast<int>(threads);
     o.loader_threads = json_int64_or(j, "loader_threads", o.loader_threads, source);
-    o.device = j.at("device").get<std::string>();
-    o.precision = j.at("precision").get<std::string>();
-    o.memory_format = j.value("memory_format", o.memory_format);
+    o.machine.device = j.at("device").get<std::string>();
+    o.machine.precision = j.at("precision").get<std::string>();
+    o.machine.memory_format = j.value("memory_format", o.machine.memory_format);
     o.eval_batch_size = int64(j, "eval_batch_size");
     o.checkpoint_every = json_int64_or(j, "checkpoint_every", o.checkpoint_every, source);
     o.keep_last = json_int64_or(j, "keep_last", o.keep_last, source);

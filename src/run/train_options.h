@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/machine_options.h"
 #include "data/dataset.h"
 #include "models/catalog.h"
 #include "objectives/method.h"
@@ -44,22 +45,14 @@ struct TrainOptions {
   /// Hold out N training images to select the best checkpoint (0 = select on
   /// the test set, as the paper does).
   int64_t val_split = 0;
-  /// 0 = the cores this process may use.
-  int threads = 0;
+  /// Threads, device, precision, memory format (config.json keeps them as options of their
+  /// own: "threads", "device", ...).
+  MachineOptions machine;
   /// Threads preparing training batches (augmentation, the method's views); 0 = as many as
-  /// `threads`. Results do not depend on it.
+  /// the machine's threads. Results do not depend on it.
   int64_t loader_threads = 0;
-  /// auto | cpu | cuda. auto = cuda when LibTorch and the machine have it.
-  std::string device = "auto";
-  /// auto | fp32 | bf16. auto = bf16 on CPUs with native bf16 (AMX, AVX-512 BF16), else fp32.
-  std::string precision = "auto";
-  /// auto | contiguous | channels-last. auto = channels-last under bf16, else contiguous
-  /// (see models/memory_format.h).
-  std::string memory_format = "auto";
   /// Images per batch when evaluating at the end of each epoch.
   int64_t eval_batch_size = 500;
-  /// Print a progress bar (on a terminal) and one line per epoch.
-  bool progress = true;
   /// Also checkpoint every N optimizer steps (0 = only at epoch ends and on SIGINT/SIGTERM).
   int64_t checkpoint_every = 0;
   /// Step checkpoints kept in DIR/checkpoints (the best is kept apart). Default: 2.

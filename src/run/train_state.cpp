@@ -26,7 +26,6 @@ nlohmann::json to_json(const TrainState& s) {
           {"seconds", s.seconds}};
 }
 
-
 TrainState train_state_from_json(const nlohmann::json& j, const std::string& source) {
   try {
     TrainState s;

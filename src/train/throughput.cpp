@@ -7,10 +7,9 @@
 #include <chrono>
 
 #include "core/cpu_features.h"
-#include "core/device.h"
 #include "core/error.h"
+#include "core/machine.h"
 #include "core/memory.h"
-#include "core/threads.h"
 #include "core/torch_rng.h"
 #include "core/version.h"
 #include "models/memory_format.h"
@@ -27,7 +26,8 @@ void ThroughputOptions::validate() const {
   DIGN_CHECK_OPTION(image_size >= 8 && image_size <= 1024, "image_size", "expected 8 to 1024, got ",
                     image_size);
   DIGN_CHECK_OPTION(iters >= 1, "iters", "expected at least 1, got ", iters);
-  DIGN_CHECK_OPTION(warmup >= 0, "warmup", "expected 0 or more, got ", warmup);
+  DIGN_CHECK_OPTION(warmup_iters >= 0, "warmup_iters", "expected 0 or more, got ", warmup_iters);
+  machine.validate();
 }
 
 namespace {
@@ -40,42 +40,42 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
-nlohmann::json measure_training_throughput(const ThroughputOptions& o, std::ostream& out) {
+nlohmann::json measure_training_throughput(const ThroughputOptions& o, Progress& progress) {
   o.validate();
-  const int threads = set_threads(o.threads);
-  const std::string device_name = resolve_device(o.device);
-  const std::string precision = resolve_precision(o.precision, device_name);
-  const std::string memory_format = models::resolve_memory_format(o.memory_format, precision);
-  const torch::Device device(device_name);
+  const Machine machine = resolve_machine(o.machine);
+  const torch::Device device = machine.device;
 
   auto model = models::make_model(o.model, models::ModelData().num_classes(o.num_classes));
   auto init = make_generator(torch::kCPU, o.seed);  // the CPU whatever the device, as training
   model->reset_parameters(init);
   model->to(device);
-  models::apply_memory_format(*model, memory_format);
+  models::apply_memory_format(*model, machine.memory_format);
   model->train();
   auto objective = objectives::make_objective(o.method);
   // The optimizer `dign train` builds, with its default (the paper's) settings.
-  const auto optimizer = make_optimizer(*model, run::TrainOptions{});
+  const run::TrainOptions paper;
+  const auto optimizer = make_optimizer(*model, paper);
   auto generator = make_generator(device, o.seed);
   objectives::Batch batch{torch::rand({o.batch_size, 3, o.image_size, o.image_size}, generator,
                                       torch::TensorOptions(torch::kFloat32).device(device)),
                           torch::randint(o.num_classes, {o.batch_size}, generator,
                                          torch::TensorOptions(torch::kInt64).device(device))};
 
-  out << fmt::format("bench train: {} {}, batch {}, {}x{}, {} on {} ({} threads), {}\n",
-                     objectives::to_json(o.method).dump(), models::to_json(o.model).dump(),
-                     o.batch_size, o.image_size, o.image_size, precision, device_name, threads,
-                     memory_format)
-      << std::flush;
+  progress.message(fmt::format("bench train: {} {}, batch {}, {}x{}, {} on {} ({} threads), {}",
+                               objectives::to_json(o.method).dump(),
+                               models::to_json(o.model).dump(), o.batch_size, o.image_size,
+                               o.image_size, precision_name(machine.precision),
+                               machine.device_name(), machine.threads, machine.memory_format));
   std::vector<double> seconds;
-  for (int64_t i = 0; i < o.warmup + o.iters; ++i) {
+  for (int64_t i = 0; i < o.warmup_iters + o.iters; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    const StepResult r = training_step(*model, *objective, *optimizer, batch, generator, precision);
+    const StepResult r =
+        training_step(*model, *objective, *optimizer, batch, generator, machine.precision);
     const double s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     DIGN_CHECK(r.finite, "bench train: the loss or a gradient became non-finite at step ", i + 1);
-    if (i >= o.warmup) seconds.push_back(s);
+    if (i >= o.warmup_iters) seconds.push_back(s);
+    progress.status(fmt::format("step {}/{}", i + 1, o.warmup_iters + o.iters));
   }
   double total = 0;
   for (double s : seconds) total += s;
@@ -91,11 +91,11 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, std::ostr
           {"batch_size", o.batch_size},
           {"image_size", o.image_size},
           {"iters", o.iters},
-          {"warmup", o.warmup},
-          {"device", device_name},
-          {"precision", precision},
-          {"memory_format", memory_format},
-          {"threads", threads},
+          {"warmup_iters", o.warmup_iters},
+          {"device", machine.device_name()},
+          {"precision", precision_name(machine.precision)},
+          {"memory_format", machine.memory_format},
+          {"threads", machine.threads},
           {"cpu", cpu_features().model_name},
           {"dign_version", version()},
           {"git_commit", git_commit()},

@@ -1,19 +1,18 @@
 #pragma once
-// The training loop of Algorithm 1 for any objective: epochs of shuffled
-// batches, SGD with a step schedule, an evaluation after every epoch that
-// keeps the best checkpoint, and a run directory (see run_files.h) that a
-// run can be continued from exactly, however it was stopped.
+// Training runs: start one in a fresh directory, or continue one from its newest checkpoint,
+// exactly as if it had never stopped (see run/run_files.h for what a run directory holds).
 //
-//   run::TrainOptions o;  o.data.path = "synthetic";  o.out = "runs/a";  o.epochs = 5;
-//   TrainSummary s = run_training(o, std::cout);
+//   TrainOptions o;  o.data.path = "synthetic";  o.out = "runs/a";  o.epochs = 5;
+//   StreamProgress progress(std::cout);
+//   TrainSummary s = run_training(o, progress);
 //   ...killed, or stopped by SIGINT...
-//   s = resume_training("runs/a", saved_options("runs/a"), std::cout);
+//   s = resume_training("runs/a", saved_options("runs/a"), progress);
 //
-// Interruptions: the loop polls dign::stop_requested() between steps; when a
-// signal asked to stop it writes a checkpoint and returns with interrupted_by set.
-#include <ostream>
+// Interruptions: the loop polls dign::stop_requested() between steps; when a signal asked
+// to stop, a checkpoint is written and the summary says which signal it was.
 #include <string>
 
+#include "core/progress.h"
 #include "run/train_options.h"
 
 namespace dign::train {
@@ -31,22 +30,22 @@ struct TrainSummary {
   bool already_finished = false;  ///< resume found nothing left to do
 };
 
-/// Starts a run in options.out, which must not hold one. dign::Error for bad
-/// input (before anything is written), never exit().
-TrainSummary run_training(const run::TrainOptions& options, std::ostream& out);
+/// Starts a run in options.out, which must not hold one. dign::Error for bad input (before
+/// anything is written), never exit().
+TrainSummary run_training(const run::TrainOptions& options, Progress& progress);
 
 /// The options the run in `dir` was started with (from DIR/config.json).
 run::TrainOptions saved_options(const std::string& dir);
 
-/// Throws dign::Error naming the first option of `requested` that contradicts
-/// `saved`. Only machine settings (threads, device), progress output,
-/// checkpointing and --on-nonfinite may change, and --epochs may be raised.
+/// Throws dign::Error naming the first option of `requested` that contradicts `saved`. Only
+/// machine settings (threads, loader threads, device), checkpointing and --on-nonfinite may
+/// change, and --epochs may be raised.
 void check_resume_options(const run::TrainOptions& saved, const run::TrainOptions& requested);
 
-/// Continues the run in `dir` from its newest checkpoint (or from the start
-/// when it has none) with `requested` options (see check_resume_options).
-/// A finished run with no more epochs requested is left untouched.
+/// Continues the run in `dir` from its newest checkpoint (or from the start when it has
+/// none) with `requested` options (see check_resume_options). A finished run with no more
+/// epochs requested is left untouched.
 TrainSummary resume_training(const std::string& dir, const run::TrainOptions& requested,
-                             std::ostream& out);
+                             Progress& progress);
 
 }  // namespace dign::train

@@ -64,15 +64,15 @@ nlohmann::json TrainingData::describe() const {
 }
 
 double selection_accuracy(models::ClassifierImpl& model, const data::ImageSet& set,
-                          int64_t batch_size, const torch::Device& device,
-                          const std::string& precision) {
+                          int64_t batch_size, const Machine& machine) {
   model.eval();
   std::vector<int64_t> order(static_cast<size_t>(set.size()));
   std::iota(order.begin(), order.end(), 0);
   data::BatchLoader loader(set, order, data::LoaderOptions().batch_size(batch_size), nullptr);
   int64_t correct = 0;
   while (auto batch = loader.next()) {
-    auto probs = models::predict_probabilities(model, batch->images.to(device), precision);
+    auto probs =
+        models::predict_probabilities(model, batch->images.to(machine.device), machine.precision);
     correct += probs.argmax(1).cpu().eq(batch->labels).sum().item<int64_t>();
   }
   model.train();

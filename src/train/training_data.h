@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/machine.h"
 #include "data/dataset.h"
 #include "models/classifier.h"
 #include "run/train_options.h"
@@ -28,7 +29,6 @@ TrainingData prepare_training_data(const run::TrainOptions& options, int threads
 
 /// Top-1 accuracy of `model` on `set` in evaluation mode (restores training mode).
 double selection_accuracy(models::ClassifierImpl& model, const data::ImageSet& set,
-                          int64_t batch_size, const torch::Device& device,
-                          const std::string& precision);
+                          int64_t batch_size, const Machine& machine);
 
 }  // namespace dign::train

@@ -65,8 +65,9 @@ TEST_F(Cli, TrainEvalRoundTripAndNoOverwrite) {
   expect_one_line_error(train_args("--method dign"), "already holds a run");
   EXPECT_EQ(read_file(dir.str("run/checkpoints/step-000000003.ckpt")), before);  // nothing damaged
 
-  const std::string eval_args = "eval --model " + dir.str("run") +
-                                " --data synthetic --synthetic-train 40 --synthetic-test 20 --out ";
+  const std::string eval_args =
+      "eval --model " + dir.str("run") +
+      " --data synthetic --synthetic-train 40 --synthetic-test 20 --report ";
   const auto first = run_cli(eval_args + dir.str("a.json"), dir);
   ASSERT_EQ(first.code, 0) << first.err;
   ASSERT_EQ(run_cli(eval_args + dir.str("b.json"), dir).code, 0);
@@ -95,7 +96,7 @@ TEST_F(Cli, SpeedOptionsAreRecordedAndTheModelEvaluates) {
   EXPECT_EQ(config["options"]["method"]["concat_views"], true);
   const auto evaluated = run_cli("eval --model " + dir.str("run") +
                                      " --data synthetic --synthetic-train 40 --synthetic-test 20 "
-                                     "--memory-format contiguous --out " +
+                                     "--memory-format contiguous --report " +
                                      dir.str("e.json"),
                                  dir);
   ASSERT_EQ(evaluated.code, 0) << evaluated.err;
@@ -118,7 +119,7 @@ TEST_F(Cli, ResumeKeepsTheChosenMethodsOwnOptions) {
 
 TEST_F(Cli, BenchTrainPrintsImagesPerSecondLastAndWritesItsRecord) {
   const auto r = run_cli(
-      "bench train --method dign --samples 2 --width 2 --batch-size 8 --iters 2 --warmup 1 "
+      "bench train --method dign --samples 2 --width 2 --batch-size 8 --iters 2 --warmup-iters 1 "
       "--precision fp32 --json " +
           dir.str("bench.json"),
       dir);

@@ -23,10 +23,10 @@ class CorruptCli : public ::testing::Test {
 
 TEST_F(CorruptCli, WritesCifarCLayoutAndEvalReadsTheSameAsGenerated) {
   auto r = run("corrupt " + kData + " --corruptions shot_noise,fog,pixelate --severities 1,3 " +
-               "--seed 5 --out " + dir.str("c") + " --preview " + dir.str("grid.png"));
+               "--corruption-seed 5 --out " + dir.str("c") + " --preview " + dir.str("grid.png"));
   ASSERT_EQ(r.code, 0) << r.err;
-  for (const char* f : {"shot_noise.npy", "fog.npy", "pixelate.npy", "labels.npy",
-                        "manifest.json"}) {
+  for (const char* f :
+       {"shot_noise.npy", "fog.npy", "pixelate.npy", "labels.npy", "manifest.json"}) {
     EXPECT_TRUE(std::filesystem::exists(dir.str("c/") + f)) << f;
   }
   EXPECT_TRUE(std::filesystem::exists(dir.str("grid.png")));
@@ -38,12 +38,12 @@ TEST_F(CorruptCli, WritesCifarCLayoutAndEvalReadsTheSameAsGenerated) {
           dir.str("run"));
   ASSERT_EQ(r.code, 0) << r.err;
   r = run("eval --model " + dir.str("run") + " " + kData + " --corrupted " + dir.str("c") +
-          " --out " + dir.str("disk.json") + " --reliability-diagram " + dir.str("rel.svg"));
+          " --report " + dir.str("disk.json") + " --reliability-diagram " + dir.str("rel.svg"));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(std::filesystem::exists(dir.str("rel.svg")));
   r = run("eval --model " + dir.str("run") + " " + kData +
           " --corrupted generate --corruptions shot_noise,fog,pixelate --severities 1,3 "
-          "--corrupt-seed 5 --out " +
+          "--corruption-seed 5 --report " +
           dir.str("mem.json") + " --baseline " + dir.str("disk.json"));
   ASSERT_EQ(r.code, 0) << r.err;
   const auto disk = nlohmann::json::parse(read_text_file(dir.str("disk.json")))["corrupted"];
@@ -62,7 +62,8 @@ TEST_F(CorruptCli, BadInputIsOneLineAndLeavesNothingBehind) {
     std::string args, expected;
   };
   const std::vector<Case> cases = {
-      {"corrupt " + kData + " --corruptions rain --out " + dir.str("x"), "unknown corruption 'rain'"},
+      {"corrupt " + kData + " --corruptions rain --out " + dir.str("x"),
+       "unknown corruption 'rain'"},
       {"corrupt " + kData + " --severities 0,6 --out " + dir.str("x"), "--severities"},
       {"corrupt " + kData + " --image-size 48 --out " + dir.str("x"), "64x64"},
       {"corrupt " + kData + " --corruptions frost --frost-dir " + dir.str("none") + " --out " +

@@ -137,7 +137,8 @@ TEST(WriteCorruptedSet, WritesTheCifarCLayoutThatReadsBackIdentically) {
   testing::TempDir dir;
   const auto images = small_set(5);
   const auto set = generate_corrupted(images, options(2));
-  std::ostringstream log;
+  std::ostringstream text;
+  StreamProgress log(text);
   write_corrupted_set(*set, dir.str("c"), {{"data_path", "x"}}, log);
   for (const char* name :
        {"shot_noise.npy", "contrast.npy", "glass_blur.npy", "labels.npy", "manifest.json"}) {
@@ -176,7 +177,8 @@ TEST(WriteCorruptedSet, RefusesADirectoryWithForeignArrays) {
   const auto images = small_set(2);
   const auto set = generate_corrupted(images, options(1));
   testing::write_text(dir.str("c/mine.npy"), "x");
-  std::ostringstream log;
+  std::ostringstream text;
+  StreamProgress log(text);
   const auto message = error_of([&] { write_corrupted_set(*set, dir.str("c"), {}, log); });
   EXPECT_TRUE(contains(message, "mine.npy")) << message;
   EXPECT_FALSE(std::filesystem::exists(dir.str("c/manifest.json")));

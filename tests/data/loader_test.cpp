@@ -67,8 +67,7 @@ TEST(BatchLoader, ViewsAreTheSameWhateverTheNumberOfWorkers) {
   auto all = [&](int64_t workers, int64_t prefetch) {
     BatchLoader loader(
         set, order,
-        LoaderOptions().batch_size(7).seed(3).epoch(2).workers(workers).prefetch(prefetch),
-        &views);
+        LoaderOptions().batch_size(7).seed(3).epoch(2).workers(workers).prefetch(prefetch), &views);
     std::vector<torch::Tensor> out;
     while (auto batch = loader.next()) {
       out.push_back(batch->images);

@@ -39,7 +39,8 @@ TEST(CorruptionEval, AccuraciesAndMeansByHand) {
   FakeSet set;
   EvalOptions o;
   o.batch_size = 3;  // batches straddle the cells' images
-  std::ostringstream log;
+  std::ostringstream text;
+  StreamProgress log(text);
   const CorruptedResults r = evaluate_corrupted(model, set, torch::kCPU, o, {}, log);
   const double expected[3][2] = {{0.75, 0.25}, {1.0, 0.25}, {0.75, 0.25}};
   for (int c = 0; c < 3; ++c) {
@@ -69,7 +70,8 @@ TEST(CorruptionEval, AccuraciesAndMeansByHand) {
 TEST(CorruptionEval, NoNoiseCorruptionGivesNullMcaNWithANote) {
   MeanBrightness model;
   FakeSet set;
-  std::ostringstream log;
+  std::ostringstream text;
+  StreamProgress log(text);
   CorruptionEvalOptions co;
   co.noise_set = {"snow"};
   const nlohmann::json j =
@@ -82,14 +84,13 @@ TEST(CorruptionEval, NoNoiseCorruptionGivesNullMcaNWithANote) {
 
 TEST(CorruptionReport, BaselineErrorsByHand) {
   auto report_with = [](double clean, double a1, double a2) {
-    return nlohmann::json{
-        {"clean", {{"accuracy", clean}}},
-        {"corrupted",
-         {{"severities", {1, 2}},
-          {"per_corruption",
-           {{{"name", "fog"},
-             {"in_mca", true},
-             {"severities", {{{"accuracy", a1}}, {{"accuracy", a2}}}}}}}}}};
+    return nlohmann::json{{"clean", {{"accuracy", clean}}},
+                          {"corrupted",
+                           {{"severities", {1, 2}},
+                            {"per_corruption",
+                             {{{"name", "fog"},
+                               {"in_mca", true},
+                               {"severities", {{{"accuracy", a1}}, {{"accuracy", a2}}}}}}}}}};
   };
   nlohmann::json model = report_with(0.9, 0.8, 0.6);
   const nlohmann::json baseline = report_with(0.8, 0.6, 0.4);
@@ -106,7 +107,8 @@ TEST(CorruptionReport, BaselineErrorsByHand) {
 TEST(CorruptionReport, CsvRowsAndPaperTables) {
   MeanBrightness model;
   FakeSet set;
-  std::ostringstream log;
+  std::ostringstream text;
+  StreamProgress log(text);
   const auto r = evaluate_corrupted(model, set, torch::kCPU, EvalOptions(), {}, log);
   nlohmann::json report;
   report["clean"] = condition_json(r.cells[1][0]);

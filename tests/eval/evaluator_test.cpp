@@ -59,6 +59,57 @@ TEST(Evaluator, EnsembleAveragesProbabilities) {
   EXPECT_EQ(r1.accuracy.value(), r4.accuracy.value());
 }
 
+// Records every input it scores; logits (8m - 4, 2m^2, 0) of the mean pixel m, far from
+// linear, so that averaging probabilities, averaging logits and one copy all differ.
+class RecordingModel : public models::ClassifierImpl {
+ public:
+  torch::Tensor forward(torch::Tensor images) override {
+    inputs.push_back(images.clone());
+    const auto m = images.mean({1, 2, 3});
+    return torch::stack({8 * m - 4, 2 * m * m, torch::zeros_like(m)}, 1);
+  }
+  std::vector<torch::Tensor> inputs;
+};
+
+TEST(Evaluator, EnsembleAveragesProbabilitiesNotLogitsOverNoisyCopies) {
+  // RSE's predictor (Eq. 4): the mean of the softmax probabilities of `ensemble` copies, each
+  // with its own N(0, sigma^2) noise. With one image, the only non-empty calibration bin's
+  // mean confidence is that image's confidence.
+  data::ImageSet one;
+  one.height = one.width = 4;
+  one.class_names = {"a", "b", "c"};
+  one.pixels.assign(48, 128);
+  one.labels = {0};
+  RecordingModel model;
+  EvalOptions o;
+  o.ensemble = 4;
+  o.ensemble_sigma = 0.5;
+  const auto r = evaluate_condition(model, one, torch::kCPU, o, 0.0);
+  ASSERT_EQ(model.inputs.size(), 4u);
+  std::vector<torch::Tensor> logits;
+  for (const auto& x : model.inputs) {
+    const auto m = x.mean({1, 2, 3});
+    logits.push_back(torch::stack({8 * m - 4, 2 * m * m, torch::zeros_like(m)}, 1));
+  }
+  EXPECT_FALSE(torch::equal(model.inputs[0], model.inputs[1]));  // independent noise per copy
+  torch::Tensor mean_probs = torch::zeros({1, 3}), mean_logits = torch::zeros({1, 3});
+  for (const auto& l : logits) {
+    mean_probs += torch::softmax(l, 1) / 4.0;
+    mean_logits += l / 4.0;
+  }
+  const double probabilities = mean_probs.max().item<double>();
+  const double from_logits = torch::softmax(mean_logits, 1).max().item<double>();
+  const double single = torch::softmax(logits[0], 1).max().item<double>();
+  double confidence = -1;
+  for (const auto& bin : r.calibration.value().bins) {
+    if (bin.count == 1) confidence = bin.confidence;
+  }
+  EXPECT_NEAR(confidence, probabilities, 1e-6);
+  // The test can tell the three predictors apart.
+  EXPECT_GT(std::abs(probabilities - from_logits), 1e-3);
+  EXPECT_GT(std::abs(probabilities - single), 1e-3);
+}
+
 TEST(Report, CsvAndMarkdownCarryEveryCondition) {
   MeanBrightness model;
   EvalOptions o;

@@ -9,20 +9,6 @@ namespace dign::models {
 namespace {
 using testing::contains;
 
-TEST(MemoryFormat, AutoFollowsThePrecisionAndBadNamesAreNamed) {
-  EXPECT_EQ(resolve_memory_format("auto", "bf16"), "channels-last");
-  EXPECT_EQ(resolve_memory_format("auto", "fp32"), "contiguous");
-  EXPECT_EQ(resolve_memory_format("channels-last", "fp32"), "channels-last");
-  EXPECT_EQ(resolve_memory_format("contiguous", "bf16"), "contiguous");
-  try {
-    resolve_memory_format("nhwc", "fp32");
-    FAIL() << "no error";
-  } catch (const std::exception& e) {
-    EXPECT_TRUE(contains(e.what(), "memory_format")) << e.what();
-    EXPECT_TRUE(contains(e.what(), "nhwc")) << e.what();
-  }
-}
-
 TEST(MemoryFormat, ConvertsWeightsInPlaceKeepingOptimizerAndResults) {
   torch::manual_seed(0);
   auto model = make_model(ResNet18Options().width(4));

@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "test_util.h"
 #include "run/run_lock.h"
 #include "run/train_state.h"
+#include "test_util.h"
 
 namespace dign::run {
 namespace {

@@ -23,17 +23,16 @@ Outcome train_and_evaluate(const std::string& method, uint64_t seed, const testi
   train::SyntheticRecipe recipe;  // what `dign demo` runs
   recipe.seed = seed;
   run::TrainOptions o = recipe.options(method, dir.str(method));
-  o.progress = false;
-  o.threads = 1;
-  o.precision = "fp32";
-  std::ostringstream log;
+  o.machine.threads = 1;
+  o.machine.precision = "fp32";
+  QuietProgress log;
   train::run_training(o, log);
   eval::EvalRunOptions e;
   e.model_dir = o.out;
   e.data = o.data;
   e.eval.noise_sigmas = {0.1};
-  e.threads = 1;
-  e.precision = "fp32";
+  e.machine.threads = 1;
+  e.machine.precision = "fp32";
   const auto report = eval::run_evaluation(e, log);
   return {report["clean"]["accuracy"].get<double>(),
           report["gaussian_noise"][0]["accuracy"].get<double>()};

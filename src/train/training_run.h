@@ -1,0 +1,65 @@
+#pragma once
+// Internal to the trainer (trainer.h): one training process's run, from its run directory to
+// its last epoch. It sets the run up (or picks it up from the newest checkpoint), hands the
+// steps to the training loop (loop.h) and, through the loop's hooks, writes the checkpoints,
+// the log and the best model.
+#include <torch/torch.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "core/machine.h"
+#include "core/progress.h"
+#include "models/classifier.h"
+#include "objectives/objective.h"
+#include "run/run_directory.h"
+#include "run/train_options.h"
+#include "run/train_state.h"
+#include "train/hooks.h"
+#include "train/trainer.h"
+#include "train/training_data.h"
+
+namespace dign::train::internal {
+
+class TrainingRun : public TrainerHooks {
+ public:
+  TrainingRun(run::TrainOptions options, Progress& progress)
+      : o_(std::move(options)), progress_(progress) {}
+
+  /// A fresh run: validates all input first, then writes config.json.
+  void start();
+  /// Continues the run in options.out. Returns false when there is nothing left to do.
+  bool resume();
+  /// The loop, from the current position to the last epoch or a stop request.
+  TrainSummary train();
+  TrainSummary finished_summary() const;
+
+  // Hooks of the loop: checkpoints, fault injection for the reliability tests, the log.
+  void end_of_step(const run::TrainState& state, const StepInfo& step) override;
+  void end_of_epoch(const run::TrainState& state, const EpochInfo& epoch) override;
+
+ private:
+  void build_model();
+  nlohmann::json checkpoint_meta() const;
+  /// Writes a checkpoint of the current position unless the newest one already is.
+  void save();
+  TrainSummary summary() const;
+
+  run::TrainOptions o_;
+  Progress& progress_;
+  Machine machine_;
+  std::optional<run::RunDirectory> dir_;
+  TrainingData data_;
+  nlohmann::json model_json_;
+  models::Classifier model_{nullptr};
+  std::unique_ptr<objectives::Objective> objective_;
+  std::unique_ptr<torch::optim::SGD> optimizer_;
+  run::TrainState state_;
+  std::tuple<int64_t, int64_t, int64_t> saved_position_{-1, -1, -1};
+  std::string newest_checkpoint_;
+};
+
+}  // namespace dign::train::internal
