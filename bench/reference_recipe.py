@@ -15,7 +15,7 @@ impulse, speckle) pooled into one binning.
 
 Run with Debian's python3-torch (/usr/bin/python3), the same LibTorch 1.13 that dign links:
 
-  dign corrupt --data ../shared/datasets/cifar10-jpeg --out runs/c10c-noise --seed 0 \
+  dign corrupt --data ../shared/datasets/cifar10-jpeg --out runs/c10c-noise --corruption-seed 0 \
       --corruptions shot_noise,impulse_noise,speckle_noise
   bench/reference_recipe.py --data ../shared/datasets/cifar10-jpeg --corrupted runs/c10c-noise \
       --method dign --seed 0 --json runs/py-dign-s0.json

@@ -19,7 +19,7 @@ const std::vector<std::string>& augment_items() {
   return items;
 }
 
-std::vector<std::string> parse_augment_list(const std::string& list, const std::string& option) {
+std::vector<std::string> parse_augment_list(const std::string& list, const std::string& field) {
   const auto& known = augment_items();
   std::vector<bool> chosen(known.size(), false);
   std::stringstream in(list);
@@ -27,7 +27,7 @@ std::vector<std::string> parse_augment_list(const std::string& list, const std::
   while (std::getline(in, item, ',')) {
     if (item == "none" || item.empty()) continue;
     const auto it = std::find(known.begin(), known.end(), item);
-    DIGN_CHECK_OPTION(it != known.end(), option, "unknown augmentation '", item,
+    DIGN_CHECK_OPTION(it != known.end(), field, "unknown augmentation '", item,
                       "' (expected a comma-separated subset of ", to_list(known), ", or none)");
     chosen[static_cast<size_t>(it - known.begin())] = true;
   }
@@ -45,9 +45,9 @@ std::string to_list(const std::vector<std::string>& items) {
 }
 
 Compose training_transforms(const std::string& list, int64_t stored_height, int64_t stored_width,
-                            int64_t out, const std::string& option) {
-  const auto items = parse_augment_list(list, option);
-  DIGN_CHECK(stored_height >= 1 && stored_width >= 1 && out >= 1, option,
+                            int64_t out, const std::string& field) {
+  const auto items = parse_augment_list(list, field);
+  DIGN_CHECK(stored_height >= 1 && stored_width >= 1 && out >= 1, field,
              ": image sizes must be at least 1, got stored ", stored_height, "x", stored_width,
              " and output ", out);
   auto listed = [&](const char* name) {

@@ -25,18 +25,18 @@ namespace dign::augment {
 const std::vector<std::string>& augment_items();
 
 /// The items of a comma-separated list, validated, deduplicated and in the order of
-/// augment_items(); "none" and empty items are skipped. dign::Error naming `option`,
+/// augment_items(); "none" and empty items are skipped. dign::OptionError for `field`,
 /// the bad item and the valid ones for an unknown item.
 std::vector<std::string> parse_augment_list(const std::string& list,
-                                            const std::string& option = "--augment");
+                                            const std::string& field = "augment");
 
 /// The canonical list form config.json stores: items joined with ',', or "none".
 std::string to_list(const std::vector<std::string>& items);
 
 /// The transforms for images stored as stored_height x stored_width, producing
-/// out x out (see the top of this file). dign::Error naming `option` for a bad
+/// out x out (see the top of this file). dign::OptionError for `field` for a bad
 /// list, or for sizes below 1.
 Compose training_transforms(const std::string& list, int64_t stored_height, int64_t stored_width,
-                            int64_t out, const std::string& option = "--augment");
+                            int64_t out, const std::string& field = "augment");
 
 }  // namespace dign::augment

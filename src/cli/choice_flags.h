@@ -51,11 +51,13 @@ class ChoiceFlags {
                  instances_[i]);
     }
     for (auto& [flag, f] : flags_) {
-      // One owner: its help (CLI11 shows the default); several: each with its own default.
+      // One owner of a valued option: its help (CLI11 shows the default after the type);
+      // several owners, or a flag (CLI11 shows no default): each owner's default in the text.
+      const bool show_defaults = f.owners.size() > 1 || f.type == std::type_index(typeid(bool));
       std::string text;
       for (size_t k = 0; k < f.owners.size(); ++k) {
         text += fmt::format("{}{}: {}", k ? "; " : "", f.owners[k], f.helps[k].first);
-        if (f.owners.size() > 1) text += " (default " + f.helps[k].second + ")";
+        if (show_defaults) text += " (default " + f.helps[k].second + ")";
       }
       f.option->description(text);
     }
@@ -124,6 +126,10 @@ class ChoiceFlags {
       const std::string flag = flag_of(key);
       auto found = flags_.find(flag);
       if (found == flags_.end()) {
+        // Two choices, or a choice and the command, may not declare the same flag.
+        DIGN_CHECK(command.get_option_no_throw(flag) == nullptr, "internal: ", flag, " of --",
+                   selector_, " ", owner, " is already an option of 'dign ", command.get_name(),
+                   "'");
         auto parsed = std::make_shared<T>(value);
         Flag f;
         f.type = typeid(T);

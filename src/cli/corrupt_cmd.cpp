@@ -1,6 +1,4 @@
-#include <fmt/format.h>
 
-#include <iostream>
 #include <memory>
 
 #include "cli/commands.h"

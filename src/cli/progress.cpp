@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace dign::cli {
@@ -10,6 +11,10 @@ std::unique_ptr<Progress> make_progress(bool quiet) {
   if (quiet) return std::make_unique<QuietProgress>();
   if (isatty(STDERR_FILENO)) return std::make_unique<TerminalProgress>();
   return std::make_unique<PlainProgress>();
+}
+
+void QuietProgress::warning(const std::string& line) {
+  std::cerr << "warning: " << line << "\n" << std::flush;
 }
 
 TerminalProgress::~TerminalProgress() {

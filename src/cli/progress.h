@@ -13,6 +13,14 @@ namespace dign::cli {
 /// The sink for `quiet` and whether stderr is a terminal.
 std::unique_ptr<Progress> make_progress(bool quiet);
 
+/// Nothing but warnings, on stderr (--quiet).
+class QuietProgress : public Progress {
+ public:
+  void message(const std::string&) override {}
+  void warning(const std::string& line) override;
+  void status(const std::string&) override {}
+};
+
 /// A redrawn status line on stderr; messages on stdout.
 class TerminalProgress : public Progress {
  public:

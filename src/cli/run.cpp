@@ -51,21 +51,20 @@ int run(int argc, char** argv) {
   // A full disk or a file-size limit must fail a write (EFBIG), not kill the process.
   std::signal(SIGXFSZ, SIG_IGN);
   Action action;
-  add_train_command(app, action, find_resume_dir(argc, argv));
-  add_eval_command(app, action);
-  add_demo_command(app, action);
-  add_corrupt_command(app, action);
-  add_bench_command(app, action);
   // Invalid input, whether CLI11 or dign finds it: one line "dign: error: ...", exit code 2.
   try {
+    // Declaring the commands reads a resumed run's config.json and checks that no two
+    // options share a flag: both can fail.
+    add_train_command(app, action, find_resume_dir(argc, argv));
+    add_eval_command(app, action);
+    add_demo_command(app, action);
+    add_corrupt_command(app, action);
+    add_bench_command(app, action);
     app.parse(argc, argv);
+    return action();
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     std::cerr << "dign: error: " << e.what() << "\n";
-    return kInvalidInput;
-  }
-  try {
-    return action();
   } catch (const OptionError& e) {
     std::cerr << "dign: error: " << option_message(app, e) << "\n";
   } catch (const Error& e) {

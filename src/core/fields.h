@@ -12,7 +12,7 @@
 //
 // A field's key is its config.json key and, with '_' as '-', its flag (--lambda); the
 // supported types are bool, int64_t and double. LibTorch-free; the command line binds
-// fields in cli/field_flags.h.
+// fields in cli/choice_flags.h.
 #include <nlohmann/json.hpp>
 
 #include <cstdint>

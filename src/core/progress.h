@@ -23,11 +23,11 @@ class Progress {
   virtual void status(const std::string& line) = 0;
 };
 
-/// Reports nothing but warnings, to std::cerr.
-class QuietProgress : public Progress {
+/// Reports nothing at all (tests; library callers that want no output).
+class SilentProgress : public Progress {
  public:
   void message(const std::string&) override {}
-  void warning(const std::string& line) override;
+  void warning(const std::string&) override {}
   void status(const std::string&) override {}
 };
 

@@ -41,8 +41,8 @@ const Corruption& find_corruption(const std::string& name) {
     if (c.name == name) return c;
     known += (known.empty() ? "" : ", ") + c.name;
   }
-  throw Error(
-      detail::concat("--corruptions: unknown corruption '", name, "' (known: ", known, ")"));
+  throw OptionError("corruptions",
+                    detail::concat("unknown corruption '", name, "' (known: ", known, ")"));
 }
 
 std::vector<std::string> corruption_names(Table table) {

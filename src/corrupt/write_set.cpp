@@ -21,16 +21,17 @@ constexpr int64_t kChunk = 1000;
 void check_directory(const fs::path& dir, const data::CorruptedSet& set) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  DIGN_CHECK(fs::is_directory(dir), "--out ", dir.string(), ": cannot create the directory (",
-             ec.message(), ")");
+  DIGN_CHECK_OPTION(fs::is_directory(dir), "out", dir.string(), ": cannot create the directory (",
+                    ec.message(), ")");
   for (const auto& entry : fs::directory_iterator(dir)) {
     const auto& p = entry.path();
     if (p.extension() != ".npy" || p.stem() == "labels") continue;
     const auto& names = set.corruptions();
-    DIGN_CHECK(std::find(names.begin(), names.end(), p.stem().string()) != names.end(), "--out ",
-               dir.string(), ": holds ", p.filename().string(),
-               ", which this run would not replace and which would count as a corruption when "
-               "the directory is evaluated; remove it or choose another --out");
+    DIGN_CHECK_OPTION(
+        std::find(names.begin(), names.end(), p.stem().string()) != names.end(), "out",
+        dir.string(), ": holds ", p.filename().string(),
+        ", which this run would not replace and which would count as a corruption when "
+        "the directory is evaluated; remove it or choose another --out");
   }
 }
 

@@ -17,7 +17,7 @@ namespace dign::corrupt {
 /// Writes `set` into `dir` (created if needed). `source` describes the data the set was
 /// made from (path, format, content hash, order) and goes into manifest.json. Refuses a
 /// directory holding .npy files this set would not replace (they would count as
-/// corruptions when the directory is evaluated). Progress lines go to `log`.
+/// corruptions when the directory is evaluated). One line per file to `progress`.
 void write_corrupted_set(const data::CorruptedSet& set, const std::string& dir,
                          const nlohmann::json& source, Progress& progress);
 

@@ -52,11 +52,12 @@ class CifarCSet : public CorruptedSet {
  public:
   explicit CifarCSet(const std::string& dir) : dir_(dir) {
     const fs::path root(dir);
-    DIGN_CHECK(fs::is_directory(root), "--corrupted ", dir, ": not a directory");
+    DIGN_CHECK_OPTION(fs::is_directory(root), "corrupted", dir, ": not a directory");
     const fs::path labels_path = root / "labels.npy";
-    DIGN_CHECK(fs::exists(labels_path), "--corrupted ", dir,
-               ": labels.npy is missing (expected the CIFAR-10-C layout: <corruption>.npy and "
-               "labels.npy)");
+    DIGN_CHECK_OPTION(
+        fs::exists(labels_path), "corrupted", dir,
+        ": labels.npy is missing (expected the CIFAR-10-C layout: <corruption>.npy and "
+        "labels.npy)");
     std::vector<std::string> names;
     for (const auto& entry : fs::directory_iterator(root)) {
       const auto& p = entry.path();
@@ -64,7 +65,8 @@ class CifarCSet : public CorruptedSet {
         names.push_back(p.stem().string());
       }
     }
-    DIGN_CHECK(!names.empty(), "--corrupted ", dir, ": no <corruption>.npy file beside labels.npy");
+    DIGN_CHECK_OPTION(!names.empty(), "corrupted", dir,
+                      ": no <corruption>.npy file beside labels.npy");
     sort_corruption_names(names);
     severities_ = severities_of(root);
     const auto severity_count = static_cast<int64_t>(severities_.size());

@@ -26,9 +26,9 @@ void CorruptedSet::relabel_by_name(const std::vector<std::string>& order) {
   std::vector<int64_t> to(class_names_.size());
   for (size_t c = 0; c < class_names_.size(); ++c) {
     const auto found = index.find(class_names_[c]);
-    DIGN_CHECK(found != index.end(), "--corrupted ", describe().value("path", std::string()),
-               ": class '", class_names_[c], "' is not one of the test data's ", order.size(),
-               " classes");
+    DIGN_CHECK_OPTION(found != index.end(), "corrupted", describe().value("path", std::string()),
+                      ": class '", class_names_[c], "' is not one of the test data's ",
+                      order.size(), " classes");
     to[c] = found->second;
   }
   for (auto& label : labels_) label = to[static_cast<size_t>(label)];
@@ -86,13 +86,15 @@ bool holds_npy_file(const std::string& dir) {
 
 std::unique_ptr<CorruptedSet> open_corrupted_set(const std::string& dir) {
   std::error_code ec;
-  DIGN_CHECK(fs::is_directory(dir, ec), "--corrupted ", dir, ": not a directory");
+  DIGN_CHECK_OPTION(fs::is_directory(dir, ec), "corrupted", dir, ": not a directory");
   if (holds_npy_file(dir)) return open_cifar_c(dir);
   if (looks_like_tiny_imagenet_c(dir)) return open_tiny_imagenet_c(dir);
-  throw Error(detail::concat(
-      "--corrupted ", dir,
-      ": no known layout (expected CIFAR-10-C: <corruption>.npy files and labels.npy; or "
-      "Tiny-ImageNet-C: <corruption>/<severity 1-5>/<class>/<image files>)"));
+  throw OptionError(
+      "corrupted",
+      detail::concat(
+          dir,
+          ": no known layout (expected CIFAR-10-C: <corruption>.npy files and labels.npy; or "
+          "Tiny-ImageNet-C: <corruption>/<severity 1-5>/<class>/<image files>)"));
 }
 
 }  // namespace dign::data

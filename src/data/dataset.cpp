@@ -14,17 +14,24 @@
 namespace dign::data {
 namespace fs = std::filesystem;
 
+nlohmann::json per_class_json(const ImageSet& set, const std::vector<int64_t>& counts) {
+  if (counts.empty()) return nullptr;
+  nlohmann::json j = nlohmann::json::object();
+  for (size_t c = 0; c < counts.size(); ++c) j[set.class_names[c]] = counts[c];
+  return j;
+}
+
 std::string detect_format(const std::string& path) {
   if (path == "synthetic") return "synthetic";
-  DIGN_CHECK(fs::is_directory(path), "--data ", path,
-             ": not a directory (expected a dataset directory or 'synthetic')");
+  DIGN_CHECK_OPTION(fs::is_directory(path), "data", path,
+                    ": not a directory (expected a dataset directory or 'synthetic')");
   if (looks_like_cifar_binary(path)) return "cifar-binary";
   if (looks_like_tiny_imagenet(path)) return "tiny-imagenet";
   if (looks_like_image_folder(path)) return "imagefolder";
-  throw Error(detail::concat(
-      "--data ", path,
-      ": no known layout (expected CIFAR binary batches, an ImageFolder tree train/<class>/ with "
-      "test/ or val/, or Tiny-ImageNet-200 with wnids.txt)"));
+  throw OptionError("data", detail::concat(path,
+                                           ": no known layout (expected CIFAR binary batches, an "
+                                           "ImageFolder tree train/<class>/ with "
+                                           "test/ or val/, or Tiny-ImageNet-200 with wnids.txt)"));
 }
 
 Dataset load_dataset(const DataOptions& options) {
@@ -46,13 +53,15 @@ Dataset load_dataset(const DataOptions& options) {
   } else if (format == "tiny-imagenet") {
     dataset = read_tiny_imagenet(options.path, {options.image_size, options.threads});
   } else {
-    throw Error(detail::concat("--format: unknown format '", format,
-                               "' (expected auto, cifar-binary, imagefolder, tiny-imagenet or "
-                               "synthetic)"));
+    throw OptionError(
+        "format", detail::concat("unknown format '", format,
+                                 "' (expected auto, cifar-binary, imagefolder, tiny-imagenet or "
+                                 "synthetic)"));
   }
   dataset.path = options.path;
-  DIGN_CHECK(dataset.train.size() > 0, "--data ", options.path, ": the training split is empty");
-  DIGN_CHECK(dataset.test.size() > 0, "--data ", options.path, ": the test split is empty");
+  DIGN_CHECK_OPTION(dataset.train.size() > 0, "data", options.path,
+                    ": the training split is empty");
+  DIGN_CHECK_OPTION(dataset.test.size() > 0, "data", options.path, ": the test split is empty");
   return dataset;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Loading a dataset from what the user passed as --data, and the selections
 // made on it (--train-limit, --test-limit, --val-split). LibTorch-free.
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <string>
 #include <vector>
@@ -35,6 +37,9 @@ Dataset load_dataset(const DataOptions& options);
 /// gives what it has. `per_class` receives the count taken from each class.
 std::vector<int64_t> limit_per_class(const ImageSet& set, int64_t limit,
                                      std::vector<int64_t>* per_class = nullptr);
+
+/// {class name: count} of the counts limit_per_class returned; null when there are none.
+nlohmann::json per_class_json(const ImageSet& set, const std::vector<int64_t>& counts);
 
 /// The images at `indices`, in that order (a copy).
 ImageSet subset(const ImageSet& set, const std::vector<int64_t>& indices);

@@ -4,8 +4,8 @@
 
 #include "augment/image.h"
 #include "core/error.h"
-#include "core/parallel.h"
 #include "core/rng.h"
+#include "core/thread_pool.h"
 
 namespace dign::data {
 
@@ -21,10 +21,12 @@ torch::Tensor to_float_batch(const uint8_t* hwc, int64_t count, int64_t h, int64
 BatchLoader::BatchLoader(const ImageSet& images, std::vector<int64_t> order,
                          const LoaderOptions& options, const TrainingViews* training)
     : images_(images), order_(std::move(order)), options_(options), training_(training) {
-  DIGN_CHECK_OPTION(options_.batch_size() >= 1, "batch_size", "expected at least 1, got ",
-                    options_.batch_size());
-  DIGN_CHECK_OPTION(options_.workers() >= 1, "loader_threads", "expected at least 1, got ",
-                    options_.workers());
+  DIGN_CHECK(options_.batch_size() >= 1, "LoaderOptions: batch_size must be at least 1, got ",
+             options_.batch_size());
+  DIGN_CHECK(options_.workers() >= 1 && options_.workers() <= 1024,
+             "LoaderOptions: workers must be 1 to 1024, got ", options_.workers());
+  DIGN_CHECK(options_.prefetch() >= 0, "LoaderOptions: prefetch must be >= 0, got ",
+             options_.prefetch());
   out_size_ = options_.image_size() > 0 ? options_.image_size() : images_.height;
   DIGN_CHECK(training_ || (images_.height == out_size_ && images_.width == out_size_),
              "loader: evaluation images are ", images_.height, "x", images_.width,
@@ -41,6 +43,7 @@ BatchLoader::BatchLoader(const ImageSet& images, std::vector<int64_t> order,
   if (num_batches_ > 0 && n - (num_batches_ - 1) * options_.batch_size() < options_.min_batch()) {
     --num_batches_;
   }
+  pool_ = std::make_unique<ThreadPool>(static_cast<int>(options_.workers()));
   start(0);
 }
 
@@ -50,7 +53,7 @@ BatchLoader::~BatchLoader() {
 
 void BatchLoader::start(int64_t first_batch) {
   first_ = first_batch;
-  produced_ = consumed_ = 0;
+  consumed_ = 0;
   stopping_ = false;
   error_ = nullptr;
   ready_.clear();
@@ -84,11 +87,9 @@ void BatchLoader::produce(int64_t first_batch) {
       HostBatch batch = prepare(b);
       std::lock_guard<std::mutex> lock(mutex_);
       ready_.push_back(std::move(batch));
-      ++produced_;
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex_);
       error_ = std::current_exception();
-      ++produced_;
       changed_.notify_all();
       return;
     }
@@ -129,8 +130,7 @@ HostBatch BatchLoader::prepare(int64_t batch_index) const {
     labels[i] = images_.labels[static_cast<size_t>(batch.indices[static_cast<size_t>(i)])];
   }
   // Every image's randomness comes from its own seeds, so the split cannot change a byte.
-  parallel_chunks(count, static_cast<int>(options_.workers()),
-                  [&](int64_t a, int64_t b) { prepare_images(a, b, batch); });
+  pool_->run_chunks(count, [&](int64_t a, int64_t b) { prepare_images(a, b, batch); });
   return batch;
 }
 

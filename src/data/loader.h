@@ -23,6 +23,7 @@
 
 #include "augment/transform.h"
 #include "augment/view.h"
+#include "core/thread_pool.h"
 #include "data/image_set.h"
 
 namespace dign::data {
@@ -40,8 +41,8 @@ struct LoaderOptions {
   /// Drop a final batch smaller than this. Default: 1 (keep every image); training
   /// uses 2, because BatchNorm cannot train on a single image.
   TORCH_ARG(int64_t, min_batch) = 1;
-  /// Threads preparing the images of a batch (the batches themselves are prepared one after
-  /// the other, ahead of use). Default: 1.
+  /// Threads preparing the images of a batch, a pool started with the loader (the batches
+  /// themselves are prepared one after the other, ahead of use). Default: 1.
   TORCH_ARG(int64_t, workers) = 1;
 };
 
@@ -95,14 +96,15 @@ class BatchLoader {
   int64_t out_size_;
   int64_t num_batches_;
 
-  // One producer thread prepares batches in order into `ready_`, at most prefetch + 1 ahead.
+  // One producer thread prepares batches in order into `ready_`, at most prefetch + 1 ahead,
+  // each with the pool's workers (started once, for the loader's life).
+  std::unique_ptr<ThreadPool> pool_;
   std::thread producer_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<HostBatch> ready_;
   std::exception_ptr error_;
-  int64_t produced_ = 0;  ///< batches handed to ready_ (or failed), counted from the first
-  int64_t consumed_ = 0;
+  int64_t consumed_ = 0;  ///< batches next() returned, counted from first_
   int64_t first_ = 0;
   bool stopping_ = false;
 };

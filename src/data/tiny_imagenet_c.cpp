@@ -52,10 +52,10 @@ class TinyImageNetCSet : public CorruptedSet {
  public:
   explicit TinyImageNetCSet(const std::string& dir) : dir_(dir), root_(dir) {
     std::error_code ec;
-    DIGN_CHECK(fs::is_directory(root_, ec), "--corrupted ", dir, ": not a directory");
+    DIGN_CHECK_OPTION(fs::is_directory(root_, ec), "corrupted", dir, ": not a directory");
     corruptions_ = list_subfolders(dir);
-    DIGN_CHECK(!corruptions_.empty(), "--corrupted ", dir,
-               ": holds no corruption folder (expected ", kLayout, ")");
+    DIGN_CHECK_OPTION(!corruptions_.empty(), "corrupted", dir,
+                      ": holds no corruption folder (expected ", kLayout, ")");
     sort_corruption_names(corruptions_);
 
     // Every corruption must have the first one's severities.
@@ -85,9 +85,9 @@ class TinyImageNetCSet : public CorruptedSet {
   }
 
   void read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const override {
-    DIGN_CHECK(c < corruptions_.size() && s < severities_.size() && begin >= 0 && count >= 0 &&
-                   begin + count <= size(),
-               "--corrupted ", dir_, ": read outside the set");
+    DIGN_CHECK_OPTION(c < corruptions_.size() && s < severities_.size() && begin >= 0 &&
+                          count >= 0 && begin + count <= size(),
+                      "corrupted", dir_, ": read outside the set");
     const fs::path folder = root_ / corruptions_[c] / std::to_string(severities_[s]);
     for (int64_t i = 0; i < count; ++i) {
       // Decoded here, not when opened: 750,000 images would not fit in memory.
@@ -110,9 +110,9 @@ class TinyImageNetCSet : public CorruptedSet {
   }
 
   void check_size(int64_t width, int64_t height, const std::string& path) const {
-    DIGN_CHECK(width == width_ && height == height_, "--corrupted ", dir_,
-               ": images differ in size: ", reference_image_, " is ", width_, "x", height_, " but ",
-               path, " is ", width, "x", height);
+    DIGN_CHECK_OPTION(width == width_ && height == height_, "corrupted", dir_,
+                      ": images differ in size: ", reference_image_, " is ", width_, "x", height_,
+                      " but ", path, " is ", width, "x", height);
   }
 
   // The size a file's header claims, without decoding it.

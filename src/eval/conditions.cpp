@@ -67,8 +67,8 @@ void CorruptedCondition::evaluate(EvalContext& context, nlohmann::json& report) 
   try {
     add_baseline_errors(report, baseline_, baseline_source_);
   } catch (const nlohmann::json::exception& e) {
-    throw Error(
-        detail::concat("--baseline ", baseline_source_, ": not a dign report (", e.what(), ")"));
+    throw OptionError("baseline",
+                      detail::concat(baseline_source_, ": not a dign report (", e.what(), ")"));
   }
 }
 

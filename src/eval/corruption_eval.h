@@ -8,7 +8,6 @@
 // Streams: one batch in memory at a time, the next prepared while the model runs.
 #include <torch/torch.h>
 
-#include <ostream>
 #include <string>
 #include <vector>
 

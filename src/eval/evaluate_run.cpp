@@ -28,15 +28,8 @@ nlohmann::json read_baseline(const std::string& path) {
   try {
     return nlohmann::json::parse(read_text_file(path));
   } catch (const nlohmann::json::exception& e) {
-    throw Error(detail::concat("--baseline ", path, ": not valid JSON (", e.what(), ")"));
+    throw OptionError("baseline", detail::concat(path, ": not valid JSON (", e.what(), ")"));
   }
-}
-
-nlohmann::json per_class_json(const data::ImageSet& test, const std::vector<int64_t>& counts) {
-  if (counts.empty()) return nullptr;
-  nlohmann::json j = nlohmann::json::object();
-  for (size_t c = 0; c < counts.size(); ++c) j[test.class_names[c]] = counts[c];
-  return j;
 }
 
 }  // namespace
@@ -76,9 +69,9 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
       o.test_limit > 0 ? data::subset(dataset.test,
                                       data::limit_per_class(dataset.test, o.test_limit, &per_class))
                        : std::move(dataset.test);
-  DIGN_CHECK(run.record.data.num_classes() == test.num_classes(), "--data ", o.data.path, ": has ",
-             test.num_classes(), " classes but the model was trained on ",
-             run.record.data.num_classes());
+  DIGN_CHECK_OPTION(run.record.data.num_classes() == test.num_classes(), "data", o.data.path,
+                    ": has ", test.num_classes(), " classes but the model was trained on ",
+                    run.record.data.num_classes());
 
   EvalOptions eval = o.eval;
   eval.precision = machine.precision;
@@ -99,8 +92,8 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
     // Tiny-ImageNet-C numbers its sorted wnid folders; the model, wnids.txt's order.
     set->relabel_by_name(test.class_names);
     for (int64_t label : set->labels()) {
-      DIGN_CHECK(label < test.num_classes(), "--corrupted ", o.corrupted, ": label ", label,
-                 " is outside the model's ", test.num_classes(), " classes");
+      DIGN_CHECK_OPTION(label < test.num_classes(), "corrupted", o.corrupted, ": label ", label,
+                        " is outside the model's ", test.num_classes(), " classes");
     }
     conditions.push_back(
         std::make_unique<CorruptedCondition>(std::move(set), o.corruption, baseline, o.baseline));
@@ -133,7 +126,7 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
                           {"data_path", o.data.path},
                           {"data_format", dataset.format},
                           {"test_images", test.size()},
-                          {"test_per_class", per_class_json(test, per_class)},
+                          {"test_per_class", data::per_class_json(test, per_class)},
                           {"test_hash", data::content_hash(test)},
                           {"precision", precision_name(machine.precision)},
                           {"memory_format", machine.memory_format},

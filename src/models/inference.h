@@ -2,8 +2,6 @@
 // Running a trained classifier: eval mode, no autograd, probabilities in fp32.
 #include <torch/torch.h>
 
-#include <string>
-
 #include "core/machine.h"
 #include "models/classifier.h"
 

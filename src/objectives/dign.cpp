@@ -48,8 +48,7 @@ ObjectiveOutput Dign::compute(models::ClassifierImpl& model, const Batch& batch,
   }
   consistency = consistency / static_cast<double>(n);
   auto loss = ce + options_.lambda() * consistency;
-  return {
-      loss, clean_logits.detach(), "clean", {{"ce", ce.detach()}, {"kl", consistency.detach()}}};
+  return {loss, clean_logits.detach(), {{"ce", ce.detach()}, {"kl", consistency.detach()}}};
 }
 
 }  // namespace

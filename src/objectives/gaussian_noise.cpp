@@ -18,7 +18,7 @@ class GaussianNoise : public Objective {
     auto ce = cross_entropy(logits, batch.labels);
     // Training accuracy is counted on the noisy inputs: no clean forward pass is spent on
     // logging.
-    return {ce, logits.detach(), "noisy", {{"ce", ce.detach()}}};
+    return {ce, logits.detach(), {{"ce", ce.detach()}}};
   }
 
  private:

@@ -4,7 +4,6 @@
 // MethodTraits and hides the members whose answer differs (DiGN: forward_passes; RSE:
 // ensemble; AugMix will add views). LibTorch-free.
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "augment/view.h"

@@ -33,8 +33,6 @@ struct ObjectiveOutput {
   /// [N,C] logits whose argmax counts as the training accuracy, detached: those of the clean
   /// view where the method computes them, else of the view it trains on (GN, RSE: noisy).
   torch::Tensor train_logits;
-  /// Which view train_logits come from: "clean" or "noisy".
-  std::string train_logits_view = "clean";
   /// Named scalar parts of the loss ("ce", "kl", ...), detached, for logging.
   std::vector<std::pair<std::string, torch::Tensor>> terms;
 };

@@ -15,7 +15,7 @@ class Rse : public Objective {
                           torch::Generator& generator) override {
     auto logits = model.forward(add_gaussian_noise(batch.images, options_.sigma(), generator));
     auto ce = cross_entropy(logits, batch.labels);
-    return {ce, logits.detach(), "noisy", {{"ce", ce.detach()}}};
+    return {ce, logits.detach(), {{"ce", ce.detach()}}};
   }
 
  private:

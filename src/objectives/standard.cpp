@@ -13,7 +13,7 @@ class Standard : public Objective {
                           torch::Generator& /*generator*/) override {
     auto logits = model.forward(batch.images);
     auto ce = cross_entropy(logits, batch.labels);
-    return {ce, logits.detach(), "clean", {{"ce", ce.detach()}}};
+    return {ce, logits.detach(), {{"ce", ce.detach()}}};
   }
 };
 

@@ -17,12 +17,12 @@ nlohmann::json tensor_shapes(torch::nn::Module& model) {
   return shapes;
 }
 
-CheckpointContainer parse(const std::string& path) {
+}  // namespace
+
+CheckpointContainer read_checkpoint(const std::string& path) {
   const auto bytes = read_file(path);
   return decode_checkpoint(bytes.data(), bytes.size(), path);
 }
-
-}  // namespace
 
 models::Classifier model_from_meta(const nlohmann::json& meta, const std::string& source) {
   return models::make_model(models::parse_model_record(meta, source));
@@ -49,12 +49,16 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model,
 }
 
 nlohmann::json read_checkpoint_meta(const std::string& path) {
-  return parse(path).meta;
+  return read_checkpoint(path).meta;
 }
 
 nlohmann::json load_checkpoint(const std::string& path, torch::nn::Module& model,
                                torch::optim::Optimizer* optimizer) {
-  CheckpointContainer parsed = parse(path);
+  return load_checkpoint(read_checkpoint(path), path, model, optimizer);
+}
+
+nlohmann::json load_checkpoint(const CheckpointContainer& parsed, const std::string& path,
+                               torch::nn::Module& model, torch::optim::Optimizer* optimizer) {
   const auto expected = tensor_shapes(model);
   const auto& stored = parsed.meta.at("tensors");
   for (const auto& [name, shape] : expected.items()) {

@@ -23,11 +23,16 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model,
 
 /// Reads and verifies the header and checksum; returns meta. dign::Error names the file.
 nlohmann::json read_checkpoint_meta(const std::string& path);
+/// Reads and verifies the whole file once: meta and payload.
+CheckpointContainer read_checkpoint(const std::string& path);
 
 /// Loads into `model` (and `optimizer`), after verifying that `model`'s
 /// parameters and buffers match the file's names and shapes exactly. Returns meta.
 nlohmann::json load_checkpoint(const std::string& path, torch::nn::Module& model,
                                torch::optim::Optimizer* optimizer);
+/// The same from a container read_checkpoint returned; `path` names it in errors.
+nlohmann::json load_checkpoint(const CheckpointContainer& checkpoint, const std::string& path,
+                               torch::nn::Module& model, torch::optim::Optimizer* optimizer);
 
 /// Builds the classifier a checkpoint describes (architecture and options from its meta,
 /// validated by parse_model_record; errors name `source`).

@@ -18,7 +18,8 @@ LoadedRun load_run(const std::string& dir, const std::string& which) {
   r.dir = dir;
   r.checkpoint = resolve_checkpoint(dir, which);
   DIGN_CHECK_OPTION(fs::exists(r.checkpoint), "checkpoint", r.checkpoint, " does not exist");
-  const nlohmann::json meta = read_checkpoint_meta(r.checkpoint);
+  const CheckpointContainer checkpoint = read_checkpoint(r.checkpoint);  // read once
+  const nlohmann::json& meta = checkpoint.meta;
   const std::string config_path = RunFiles(dir).config();
   if (!dir.empty() && fs::exists(config_path)) {
     const RunConfig config = read_run_config(config_path);
@@ -27,9 +28,9 @@ LoadedRun load_run(const std::string& dir, const std::string& which) {
   }
   r.record = models::parse_model_record(meta, r.checkpoint);
   r.model = models::make_model(r.record);
-  const nlohmann::json loaded = load_checkpoint(r.checkpoint, *r.model, nullptr);
+  load_checkpoint(checkpoint, r.checkpoint, *r.model, nullptr);
   r.model->eval();
-  r.checkpoint_epoch = loaded.value("epoch", int64_t{0});
+  r.checkpoint_epoch = meta.value("epoch", int64_t{0});
   const nlohmann::json inference = meta.value("inference", nlohmann::json::object());
   r.ensemble.copies = inference.value("ensemble", int64_t{1});
   r.ensemble.sigma = inference.value("ensemble_sigma", 0.0);

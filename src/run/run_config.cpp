@@ -43,7 +43,7 @@ RunConfig parse_run_config(const std::string& text, const std::string& source) {
     throw Error(detail::concat(source, ": incomplete (", e.what(), ")"));
   } catch (const Error& e) {
     const std::string message = e.what();
-    // Option checks name the command-line flag; say which file they came from.
+    // Option errors name the field; say which file it is in.
     if (message.rfind(source, 0) == 0) throw;
     throw Error(detail::concat(source, ": ", message));
   }

@@ -11,9 +11,9 @@ namespace dign::run {
 namespace fs = std::filesystem;
 
 void RunDirectory::check_free(const std::string& dir) {
-  DIGN_CHECK(!fs::exists(RunFiles(dir).config()), "--out ", dir,
-             ": already holds a run (config.json); continue it with --resume ", dir,
-             " or choose a fresh directory");
+  DIGN_CHECK_OPTION(!fs::exists(RunFiles(dir).config()), "out", dir,
+                    ": already holds a run (config.json); continue it with --resume ", dir,
+                    " or choose a fresh directory");
 }
 
 RunDirectory RunDirectory::create(const std::string& dir, const nlohmann::json& config) {
@@ -23,15 +23,15 @@ RunDirectory RunDirectory::create(const std::string& dir, const nlohmann::json& 
   RunConfig parsed = parse_run_config(text, files.config());
   auto lock = std::make_unique<RunLock>(dir);
   // Checked again under the lock: another process may have started a run meanwhile.
-  DIGN_CHECK(!fs::exists(files.config()), "--out ", dir, ": already holds a run");
+  DIGN_CHECK_OPTION(!fs::exists(files.config()), "out", dir, ": already holds a run");
   write_file_atomic(files.config(), text);
   return RunDirectory(std::move(files), std::move(lock), std::move(parsed));
 }
 
 RunDirectory RunDirectory::open(const std::string& dir) {
   RunFiles files(dir);
-  DIGN_CHECK(fs::exists(files.config()), "--resume ", dir, ": no run to resume (", files.config(),
-             " is missing)");
+  DIGN_CHECK_OPTION(fs::exists(files.config()), "resume", dir, ": no run to resume (",
+                    files.config(), " is missing)");
   auto lock = std::make_unique<RunLock>(dir);
   RunConfig config = read_run_config(files.config());
   return RunDirectory(std::move(files), std::move(lock), std::move(config));
@@ -41,6 +41,11 @@ void RunDirectory::update_config(const nlohmann::json& config) {
   const std::string text = config.dump(2) + "\n";
   config_ = parse_run_config(text, files_.config());
   write_file_atomic(files_.config(), text);
+}
+
+std::string RunDirectory::checkpoint_path(int64_t step) const {
+  fs::create_directories(files_.checkpoint_dir());
+  return files_.checkpoint(step);
 }
 
 void RunDirectory::write_log(const std::vector<nlohmann::json>& lines) const {

@@ -53,6 +53,8 @@ class RunDirectory {
   /// skipped with a warning. nullopt when the run has none; dign::Error when it has some but
   /// none is readable.
   std::optional<SavedPosition> newest_checkpoint(Progress& progress) const;
+  /// The file for a step checkpoint at `step` (its folder created).
+  std::string checkpoint_path(int64_t step) const;
   /// Keeps the newest `keep` step checkpoints.
   void prune_checkpoints(int64_t keep) const { files_.prune_checkpoints(keep); }
   /// Deletes temporaries a crash left mid-write.

@@ -2,7 +2,6 @@
 // The points at which code outside the training loop (loop.h) takes part in it: the run
 // layer checkpoints and logs there; data-parallel training averages gradients and agrees on
 // skipping a step there. Every hook has a do-nothing default.
-#include <nlohmann/json.hpp>
 
 #include <cstdint>
 

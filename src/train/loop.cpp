@@ -94,8 +94,9 @@ StepResult TrainingLoop::step(const data::HostBatch& host, int64_t num_batches,
 
 void TrainingLoop::end_epoch(double lr, run::TrainState& state, TrainerHooks& hooks) {
   const double metric = selection_(model_);
-  model_.train();
-  const bool improved = metric > state.best_accuracy;
+  model_.train();  // whatever mode the metric left the model in
+  // best_epoch 0: no best yet, so any first value counts, negative metrics included.
+  const bool improved = state.best_epoch == 0 || metric > state.best_accuracy;
   if (improved) {
     state.best_accuracy = metric;
     state.best_epoch = state.epoch + 1;
@@ -151,7 +152,7 @@ int TrainingLoop::run(run::TrainState& state, TrainerHooks& hooks) {
                                  .min_batch(2)
                                  .workers(loader_threads),
                              &views);
-    loader.skip(state.batch);
+    if (state.batch > 0) loader.skip(state.batch);  // resuming mid-epoch
     const auto epoch_start = Clock::now();
     const double epoch_seconds_before = state.sums.seconds;
     auto update_clocks = [&] {

@@ -36,8 +36,12 @@ class TrainingLoop {
                models::ClassifierImpl& model, objectives::Objective& objective,
                torch::optim::Optimizer& optimizer, Progress& progress);
 
-  /// The metric the best checkpoint is chosen by, and its key in the log. Default: top-1
-  /// accuracy on data.selection ("test_accuracy" or "validation_accuracy").
+  TrainingLoop(const TrainingLoop&) = delete;
+  TrainingLoop& operator=(const TrainingLoop&) = delete;
+
+  /// The metric the best checkpoint is chosen by (higher is better; the state keeps it as
+  /// best_accuracy), and its key in the log. Default: top-1 accuracy on data.selection
+  /// ("test_accuracy" or "validation_accuracy").
   void set_selection_metric(std::string log_key,
                             std::function<double(models::ClassifierImpl&)> metric);
 

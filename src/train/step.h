@@ -6,8 +6,6 @@
 //   if (!r.finite) ...  // nothing was applied
 #include <torch/torch.h>
 
-#include <string>
-
 #include "core/machine.h"
 #include "models/classifier.h"
 #include "objectives/objective.h"

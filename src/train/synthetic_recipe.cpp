@@ -17,8 +17,8 @@ run::TrainOptions SyntheticRecipe::options(const std::string& method,
   o.lr = lr;
   o.warmup_epochs = warmup_epochs;
   o.batch_size = batch_size;
-  // Crop and flip only: a 2-degree bilinear rotation (and, less so, colour jitter) blurs the
-  // synthetic data's 2-3 px stripes, half of each label, and slows learning a lot.
+  // Crop and flip only: a 2-degree rotation (nearest-neighbour; and, less so, colour jitter)
+  // disturbs the synthetic data's 2-3 px stripes, half of each label, and slows learning.
   o.augment = "crop,flip";
   // The paper's step schedule, compressed: divide by 10 after 75% of the epochs.
   o.lr_milestones = {std::max<int64_t>(1, epochs * 3 / 4)};

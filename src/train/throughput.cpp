@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/machine.h"
 #include "core/memory.h"
+#include "core/rng.h"
 #include "core/torch_rng.h"
 #include "core/version.h"
 #include "models/memory_format.h"
@@ -46,7 +47,9 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, Progress&
   const torch::Device device = machine.device;
 
   auto model = models::make_model(o.model, models::ModelData().num_classes(o.num_classes));
-  auto init = make_generator(torch::kCPU, o.seed);  // the CPU whatever the device, as training
+  // The weights as `dign train --seed` draws them (on the CPU whatever the device); the
+  // random batch and the objective's noise from a stream of their own.
+  auto init = make_generator(torch::kCPU, derive_seed(o.seed, {purpose_tag("init")}));
   model->reset_parameters(init);
   model->to(device);
   models::apply_memory_format(*model, machine.memory_format);
@@ -55,7 +58,7 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, Progress&
   // The optimizer `dign train` builds, with its default (the paper's) settings.
   const run::TrainOptions paper;
   const auto optimizer = make_optimizer(*model, paper);
-  auto generator = make_generator(device, o.seed);
+  auto generator = make_generator(device, derive_seed(o.seed, {purpose_tag("bench-data")}));
   objectives::Batch batch{torch::rand({o.batch_size, 3, o.image_size, o.image_size}, generator,
                                       torch::TensorOptions(torch::kFloat32).device(device)),
                           torch::randint(o.num_classes, {o.batch_size}, generator,

@@ -8,7 +8,6 @@
 //   r["images_per_second"];
 #include <nlohmann/json.hpp>
 
-#include <ostream>
 #include <string>
 
 #include "core/machine_options.h"

@@ -17,8 +17,8 @@ TrainSummary run_training(const run::TrainOptions& options, Progress& progress) 
 
 run::TrainOptions saved_options(const std::string& dir) {
   const std::string path = run::RunFiles(dir).config();
-  DIGN_CHECK(std::filesystem::exists(path), "--resume ", dir, ": no run to resume (", path,
-             " is missing)");
+  DIGN_CHECK_OPTION(std::filesystem::exists(path), "resume", dir, ": no run to resume (", path,
+                    " is missing)");
   run::TrainOptions o = run::read_run_config(path).options;
   o.out = dir;
   return o;

@@ -7,16 +7,6 @@
 #include "models/inference.h"
 
 namespace dign::train {
-namespace {
-
-nlohmann::json per_class_json(const data::ImageSet& set, const std::vector<int64_t>& counts) {
-  if (counts.empty()) return nullptr;
-  nlohmann::json j = nlohmann::json::object();
-  for (size_t c = 0; c < counts.size(); ++c) j[set.class_names[c]] = counts[c];
-  return j;
-}
-
-}  // namespace
 
 TrainingData prepare_training_data(const run::TrainOptions& o, int threads) {
   TrainingData p;
@@ -42,9 +32,9 @@ TrainingData prepare_training_data(const run::TrainOptions& o, int threads) {
     p.selection = std::move(test);
     p.selection_name = "test";
   }
-  DIGN_CHECK(p.train.height == p.train.width || o.data.image_size > 0, "--data ", o.data.path,
-             ": training images are ", p.train.height, "x", p.train.width,
-             "; non-square images need --image-size");
+  DIGN_CHECK_OPTION(p.train.height == p.train.width || o.data.image_size > 0, "data", o.data.path,
+                    ": training images are ", p.train.height, "x", p.train.width,
+                    "; non-square images need --image-size");
   p.image_size = o.data.image_size > 0 ? o.data.image_size : p.train.height;
   return p;
 }
@@ -55,8 +45,8 @@ nlohmann::json TrainingData::describe() const {
           {"classes", dataset.train.class_names},
           {"train_images", train.size()},
           {"train_hash", data::content_hash(train)},
-          {"train_per_class", per_class_json(dataset.train, train_per_class)},
-          {"test_per_class", per_class_json(dataset.test, test_per_class)},
+          {"train_per_class", data::per_class_json(dataset.train, train_per_class)},
+          {"test_per_class", data::per_class_json(dataset.test, test_per_class)},
           {"selection_set", selection_name},
           {"selection_images", selection.size()},
           {"selection_hash", data::content_hash(selection)},

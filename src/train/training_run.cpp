@@ -4,7 +4,6 @@
 #include <torch/version.h>
 
 #include <csignal>
-#include <filesystem>
 
 #include "core/cpu_features.h"
 #include "core/error.h"
@@ -84,9 +83,9 @@ bool TrainingRun::resume() {
        {std::pair<const char*, const data::ImageSet*>{"train_hash", &data_.train},
         {"selection_hash", &data_.selection}}) {
     const std::string now = data::content_hash(*set);
-    DIGN_CHECK(now == recorded.at(key).get<std::string>(), "--data ", o_.data.path,
-               ": the data differ from the run's (", key, " ", now, ", config.json has ",
-               recorded.at(key).get<std::string>(), ")");
+    DIGN_CHECK_OPTION(now == recorded.at(key).get<std::string>(), "data", o_.data.path,
+                      ": the data differ from the run's (", key, " ", now, ", config.json has ",
+                      recorded.at(key).get<std::string>(), ")");
   }
   build_model();
   if (saved) {
@@ -116,7 +115,7 @@ TrainSummary TrainingRun::finished_summary() const {
 }
 
 void TrainingRun::build_model() {
-  model_ = models::make_model(models::parse_model_record(model_json_, o_.out + "/config.json"));
+  model_ = run::model_from_meta(model_json_, dir_ ? dir_->files().config() : o_.out);
   // Initial weights from the run's own stream, on the CPU: every device starts alike.
   auto init = make_generator(torch::kCPU, derive_seed(o_.seed, {purpose_tag("init")}));
   model_->reset_parameters(init);
@@ -126,24 +125,23 @@ void TrainingRun::build_model() {
   optimizer_ = make_optimizer(*model_, o_);
 }
 
-nlohmann::json TrainingRun::checkpoint_meta() const {
+nlohmann::json TrainingRun::checkpoint_meta(const run::TrainState& state) const {
   nlohmann::json meta = model_json_;
-  meta["epoch"] = state_.epoch;
-  meta["batch"] = state_.batch;
-  meta["step"] = state_.step;
-  meta["best_accuracy"] = state_.best_accuracy;
-  meta["best_epoch"] = state_.best_epoch;
+  meta["epoch"] = state.epoch;
+  meta["batch"] = state.batch;
+  meta["step"] = state.step;
+  meta["best_accuracy"] = state.best_accuracy;
+  meta["best_epoch"] = state.best_epoch;
   meta["inference"] = dir_->config().json.at("inference");
   return meta;
 }
 
-void TrainingRun::save() {
-  const std::tuple<int64_t, int64_t, int64_t> position{state_.step, state_.epoch, state_.batch};
+void TrainingRun::save(const run::TrainState& state) {
+  const std::tuple<int64_t, int64_t, int64_t> position{state.step, state.epoch, state.batch};
   if (position == saved_position_) return;
-  nlohmann::json meta = checkpoint_meta();
-  meta["state"] = to_json(state_);
-  const std::string path = dir_->files().checkpoint(state_.step);
-  fs::create_directories(dir_->files().checkpoint_dir());
+  nlohmann::json meta = checkpoint_meta(state);
+  meta["state"] = to_json(state);
+  const std::string path = dir_->checkpoint_path(state.step);
   run::save_checkpoint(path, *model_, optimizer_.get(), meta);
   dir_->prune_checkpoints(o_.keep_last);
   newest_checkpoint_ = path;
@@ -158,16 +156,16 @@ void TrainingRun::end_of_step(const run::TrainState& state, const StepInfo& /*st
     std::raise(SIGINT);
     std::raise(SIGINT);
   }
-  if (o_.checkpoint_every > 0 && state.step % o_.checkpoint_every == 0) save();
+  if (o_.checkpoint_every > 0 && state.step % o_.checkpoint_every == 0) save(state);
 }
 
 void TrainingRun::end_of_epoch(const run::TrainState& state, const EpochInfo& epoch) {
   if (epoch.improved) {
-    nlohmann::json meta = checkpoint_meta();
+    nlohmann::json meta = checkpoint_meta(state);
     meta["selection_accuracy"] = epoch.selection_metric;
     run::save_checkpoint(dir_->files().best(), *model_, nullptr, meta);
   }
-  save();
+  save(state);
   kill_point("epoch-end");  // reliability tests: the checkpoint is written, the log not yet
   dir_->write_log(state.log);
   const auto& line = state.log.back();
@@ -189,7 +187,7 @@ TrainSummary TrainingRun::train() {
         e.what(), newest_checkpoint_.empty() ? "none (no epoch finished)" : newest_checkpoint_));
   }
   if (sig != 0) {
-    save();
+    save(state_);
     TrainSummary s = summary();
     s.interrupted_by = sig;
     progress_.message(fmt::format("{} received: stopped at epoch {}, batch {}; checkpoint {}",

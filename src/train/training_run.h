@@ -2,7 +2,7 @@
 // Internal to the trainer (trainer.h): one training process's run, from its run directory to
 // its last epoch. It sets the run up (or picks it up from the newest checkpoint), hands the
 // steps to the training loop (loop.h) and, through the loop's hooks, writes the checkpoints,
-// the log and the best model.
+// the log and the best model. The state the hooks are handed is the one checkpointed.
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
 
@@ -43,9 +43,9 @@ class TrainingRun : public TrainerHooks {
 
  private:
   void build_model();
-  nlohmann::json checkpoint_meta() const;
-  /// Writes a checkpoint of the current position unless the newest one already is.
-  void save();
+  nlohmann::json checkpoint_meta(const run::TrainState& state) const;
+  /// Writes a checkpoint of `state`'s position unless the newest one already is.
+  void save(const run::TrainState& state);
   TrainSummary summary() const;
 
   run::TrainOptions o_;

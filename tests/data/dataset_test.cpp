@@ -83,7 +83,7 @@ TEST(LoadDataset, SyntheticAndBadPaths) {
   EXPECT_TRUE(testing::contains(testing::error_of([&] { load_dataset(o); }), "not a directory"));
   o.path = "synthetic";
   o.format = "zip";
-  EXPECT_TRUE(testing::contains(testing::error_of([&] { load_dataset(o); }), "--format"));
+  EXPECT_TRUE(testing::contains(testing::error_of([&] { load_dataset(o); }), "format"));
 }
 
 }  // namespace

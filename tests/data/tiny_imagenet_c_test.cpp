@@ -263,7 +263,7 @@ TEST(OpenCorruptedSet, DispatchesBothLayoutsAndNamesThemOtherwise) {
   TempDir neither;
   testing::write_text(neither.path() / "images" / "a.png", "x");
   const auto message = error_of([&] { open_corrupted_set(neither.str()); });
-  EXPECT_TRUE(contains(message, "--corrupted " + neither.str() + ": no known layout")) << message;
+  EXPECT_TRUE(contains(message, "corrupted: " + neither.str() + ": no known layout")) << message;
   EXPECT_TRUE(contains(message, "CIFAR-10-C")) << message;
   EXPECT_TRUE(contains(message, "Tiny-ImageNet-C")) << message;
   EXPECT_TRUE(

@@ -47,8 +47,9 @@ TEST(Evaluator, NoisyResultsDoNotDependOnBatchSize) {
   EXPECT_EQ(condition_json(ra)["sigma"], 0.3);
 }
 
-TEST(Evaluator, EnsembleAveragesProbabilities) {
-  // With ensemble noise 0, averaging identical copies changes nothing.
+TEST(Evaluator, AnEnsembleOfNearlyIdenticalCopiesScoresAsOneCopy) {
+  // With ensemble noise near 0 every copy is the image itself: the ensemble changes nothing
+  // (EnsembleAveragesProbabilitiesNotLogitsOverNoisyCopies tests what it averages).
   MeanBrightness model;
   EvalOptions single, ensemble;
   ensemble.ensemble = 4;

@@ -25,7 +25,7 @@ Outcome train_and_evaluate(const std::string& method, uint64_t seed, const testi
   run::TrainOptions o = recipe.options(method, dir.str(method));
   o.machine.threads = 1;
   o.machine.precision = "fp32";
-  QuietProgress log;
+  SilentProgress log;
   train::run_training(o, log);
   eval::EvalRunOptions e;
   e.model_dir = o.out;
