@@ -34,12 +34,14 @@ class Cli : public ::testing::Test {
            "--batch-size 16 --quiet --out " +
            dir.str("run") + " " + extra;
   }
-  void expect_one_line_error(const std::string& args, const std::string& names) {
+  ProcessResult expect_one_line_error(const std::string& args, const std::string& names) {
     const auto r = run_cli(args, dir);
     EXPECT_NE(r.code, 0) << args;
+    EXPECT_EQ(r.code, 2) << args;  // every invalid input exits 2
     EXPECT_EQ(lines(r.err), 1) << r.err;
     EXPECT_TRUE(contains(r.err, names)) << r.err;
     EXPECT_EQ(r.out, "") << r.out;
+    return r;
   }
 };
 
@@ -136,6 +138,57 @@ TEST_F(Cli, BenchTrainPrintsImagesPerSecondLastAndWritesItsRecord) {
   EXPECT_DOUBLE_EQ(record["step_flops_per_image"].get<double>(), 9 * model->forward_flops(32, 32));
   expect_one_line_error("bench train --iters 0", "--iters");
   expect_one_line_error("bench train --method mixup", "--method");
+}
+
+TEST_F(Cli, AnotherMethodsOptionNamesTheFlagAndTheMethodItBelongsTo) {
+  const auto r = expect_one_line_error(train_args("--method standard --lambda 0.5"), "--lambda");
+  EXPECT_TRUE(contains(r.err, "--method dign")) << r.err;  // --lambda is DiGN's
+  EXPECT_FALSE(std::filesystem::exists(dir.str("run")));
+}
+
+TEST_F(Cli, TrainWithoutDataNamesData) {
+  expect_one_line_error("train --out " + dir.str("run"), "--data");
+  EXPECT_FALSE(std::filesystem::exists(dir.str("run")));
+}
+
+TEST_F(Cli, WidthAboveTheLimitNamesTheFlagAndTheLimit) {
+  const auto r = expect_one_line_error(
+      "train --data synthetic --synthetic-train 40 --synthetic-test 20 --width 5000 --out " +
+          dir.str("run"),
+      "--width");
+  EXPECT_TRUE(contains(r.err, "4096")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.str("run")));
+}
+
+TEST_F(Cli, ValuesCli11CannotConvertExitTwoLikeDignsOwnErrors) {
+  // CLI11 finds these, not dign; the exit code is the same.
+  EXPECT_EQ(run_cli(train_args("--samples many"), dir).code, 2);
+  EXPECT_EQ(run_cli(train_args("--lr fast"), dir).code, 2);
+  EXPECT_EQ(run_cli("train --no-such-flag --data synthetic --out " + dir.str("run"), dir).code, 2);
+}
+
+TEST_F(Cli, HelpExitsZeroAndShowsTheDefaults) {
+  // CLI11 prints a default after the option's type: "--lr FLOAT=0.1".
+  const auto train = testing::run_dign("train --help", dir);
+  EXPECT_EQ(train.code, 0) << train.err;
+  EXPECT_EQ(train.err, "");
+  for (const char* shown :
+       {"--lr FLOAT=0.1 ", "--lambda FLOAT=0.2 ", "--sigma-max FLOAT=0.2 ", "--width INT=64 "}) {
+    EXPECT_TRUE(contains(train.out, shown)) << shown << "\n" << train.out;
+  }
+  // The throughput benchmark steps the method and architecture of `train` (no --lr of its own).
+  const auto bench = testing::run_dign("bench train --help", dir);
+  EXPECT_EQ(bench.code, 0) << bench.err;
+  for (const char* shown : {"--lambda FLOAT=0.2 ", "--sigma-max FLOAT=0.2 ", "--width INT=64 "}) {
+    EXPECT_TRUE(contains(bench.out, shown)) << shown << "\n" << bench.out;
+  }
+  // eval takes the method and architecture from the run: its own options' defaults instead.
+  const auto eval = testing::run_dign("eval --help", dir);
+  EXPECT_EQ(eval.code, 0) << eval.err;
+  for (const char* shown : {"--checkpoint TEXT=best ", "--bins INT=16 ", "--batch-size INT=500 "}) {
+    EXPECT_TRUE(contains(eval.out, shown)) << shown << "\n" << eval.out;
+  }
+  EXPECT_FALSE(contains(eval.out, "--lambda")) << eval.out;
 }
 
 }  // namespace
