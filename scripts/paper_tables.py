@@ -5,15 +5,31 @@ Usage: scripts/paper_tables.py [--digits N] NAME=eval.json [NAME=eval.json ...]
 Several reports under one NAME (NAME=a.json,b.json) are shown as mean ± population std
 over them (the paper's ± over seeds), with the seed count in the header. Percent, as the
 paper prints them (one decimal unless --digits says otherwise); SH as a plain number.
+After the paper's layouts: accuracy per corruption (mean over its severities) and under the
+evaluation's own Gaussian noise, per sigma.
 """
 import json
 import statistics
 import sys
 
 
+def fail(message):
+    print(f"paper_tables.py: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def load(spec):
+    if "=" not in spec:
+        fail(f"'{spec}': expected NAME=eval.json[,eval.json...]")
     name, files = spec.split("=", 1)
-    return name, [json.load(open(f)) for f in files.split(",")]
+    reports = []
+    for f in files.split(","):
+        try:
+            with open(f) as stream:
+                reports.append(json.load(stream))
+        except (OSError, ValueError) as error:
+            fail(f"{f}: expected a dign eval report ({error})")
+    return name, reports
 
 
 DIGITS = 1
@@ -27,6 +43,13 @@ def cell(values, scale=100.0):
     if len(values) == 1:
         return f"{values[0]:.{digits}f}"
     return f"{statistics.mean(values):.{digits}f}±{statistics.pstdev(values):.{digits}f}"
+
+
+def sigma_accuracy(report, sigma):
+    for row in report.get("gaussian_noise", []):
+        if abs(row["sigma"] - sigma) < 1e-9:
+            return row["accuracy"]
+    return None
 
 
 def noise_accuracy(report, corruption):
@@ -50,8 +73,9 @@ def main():
     args = sys.argv[1:]
     if len(args) >= 2 and args[0] == "--digits":
         DIGITS, args = int(args[1]), args[2:]
-    if not args:
-        sys.exit(__doc__)
+    if not args or args[0] in ("-h", "--help"):
+        print(__doc__)
+        sys.exit(0 if args else 2)
     runs = [load(a) for a in args]
     header = [f"{n} ({len(r)} seed{'s' if len(r) > 1 else ''})" for n, r in runs]
     col = lambda f, **kw: [cell([f(r) for r in reports], **kw) for _, reports in runs]
@@ -77,6 +101,15 @@ def main():
         ("Clean RMSE", col(lambda r: r["clean"]["rmse"])),
         ("Corrupt RMSE", col(lambda r: cor(r)["all"]["rmse"])),
     ])
+
+    first = runs[0][1][0]
+    names = [row["name"] for row in cor(first)["per_corruption"]]
+    table("Accuracy per corruption (mean over severities), %", header,
+          [(c, col(lambda r, c=c: noise_accuracy(r, c))) for c in names])
+    sigmas = [row["sigma"] for row in first.get("gaussian_noise", [])]
+    if sigmas:
+        table("Accuracy under Gaussian noise added in [0,1] pixel units, %", header,
+              [(f"sigma {s:g}", col(lambda r, s=s: sigma_accuracy(r, s))) for s in sigmas])
 
 
 if __name__ == "__main__":
