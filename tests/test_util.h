@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the tests: temporary directories, files, error messages.
+// Helpers shared by the tests: temporary directories, files, error messages, captured streams.
 // LibTorch-free, so reader tests can build without it.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,6 +7,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -68,5 +70,20 @@ inline void write_bytes(const std::filesystem::path& path, const std::vector<uin
 inline void write_text(const std::filesystem::path& path, const std::string& text) {
   write_bytes(path, std::vector<uint8_t>(text.begin(), text.end()));
 }
+
+/// Redirects `stream` into a string for its lifetime.
+class Capture {
+ public:
+  explicit Capture(std::ostream& stream) : stream_(stream), saved_(stream.rdbuf(text_.rdbuf())) {}
+  ~Capture() { stream_.rdbuf(saved_); }
+  Capture(const Capture&) = delete;
+  Capture& operator=(const Capture&) = delete;
+  std::string str() const { return text_.str(); }
+
+ private:
+  std::ostream& stream_;
+  std::ostringstream text_;
+  std::streambuf* saved_;
+};
 
 }  // namespace dign::testing

@@ -11,23 +11,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "test_util.h"
+
 namespace dign::cli {
 namespace {
 
-/// Redirects `stream` into a string for its lifetime.
-class Capture {
- public:
-  explicit Capture(std::ostream& stream) : stream_(stream), saved_(stream.rdbuf(text_.rdbuf())) {}
-  ~Capture() { stream_.rdbuf(saved_); }
-  Capture(const Capture&) = delete;
-  Capture& operator=(const Capture&) = delete;
-  std::string str() const { return text_.str(); }
-
- private:
-  std::ostream& stream_;
-  std::ostringstream text_;
-  std::streambuf* saved_;
-};
+using testing::Capture;
 
 /// Puts `fd` in place of file descriptor 2 (stderr) for its lifetime.
 class Stderr {

@@ -16,17 +16,8 @@
 namespace dign::eval {
 namespace {
 
+using testing::four_images;
 using testing::MeanBrightness;
-
-// Two bright images (255, label 0) and two dark ones (0, labels 0 and 1).
-data::ImageSet four_images() {
-  data::ImageSet s;
-  s.height = s.width = 2;
-  s.class_names = {"bright", "dark"};
-  for (uint8_t v : {255, 255, 0, 0}) s.pixels.insert(s.pixels.end(), 12, v);
-  s.labels = {0, 0, 0, 1};
-  return s;
-}
 
 /// The lines of `text`, without their newlines.
 std::vector<std::string> lines_of(const std::string& text) {

@@ -9,17 +9,8 @@
 namespace dign::eval {
 namespace {
 
+using testing::four_images;
 using testing::MeanBrightness;
-
-// Four 2x2 images: two bright (value 255, label 0) and two dark (value 0, labels 0 and 1).
-data::ImageSet four_images() {
-  data::ImageSet s;
-  s.height = s.width = 2;
-  s.class_names = {"bright", "dark"};
-  for (uint8_t v : {255, 255, 0, 0}) s.pixels.insert(s.pixels.end(), 12, v);
-  s.labels = {0, 0, 0, 1};
-  return s;
-}
 
 TEST(Evaluator, CleanAccuracyAndCalibrationByHand) {
   MeanBrightness model;
