@@ -11,7 +11,8 @@
 //   };
 //
 // A field's key is its config.json key and, with '_' as '-', its flag (--lambda); the
-// supported types are bool, int64_t and double. LibTorch-free; the command line binds
+// supported types are bool, int64_t, double and std::string (a name among choices, checked
+// by validate()). LibTorch-free; the command line binds
 // fields in cli/choice_flags.h.
 #include <nlohmann/json.hpp>
 
@@ -59,8 +60,11 @@ void fields_from_json(Options& options, const nlohmann::json& j, const std::stri
       value = v.get<bool>();
     } else if constexpr (std::is_same_v<T, int64_t>) {
       value = json_int64(j, key, source);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      DIGN_CHECK(v.is_string(), source, ": ", key, " must be a string");
+      value = v.get<std::string>();
     } else {
-      static_assert(std::is_same_v<T, double>, "fields are bool, int64_t or double");
+      static_assert(std::is_same_v<T, double>, "fields are bool, int64_t, double or string");
       DIGN_CHECK(v.is_number(), source, ": ", key, " must be a number");
       value = v.get<double>();
     }

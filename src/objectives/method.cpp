@@ -24,6 +24,10 @@ int64_t MethodConfig::forward_passes() const {
   return std::visit([](const auto& o) { return o.forward_passes(); }, options);
 }
 
+int64_t MethodConfig::attack_passes() const {
+  return std::visit([](const auto& o) { return o.attack_passes(); }, options);
+}
+
 TestTimeEnsemble MethodConfig::test_time_ensemble() const {
   return std::visit([](const auto& o) { return o.test_time_ensemble(); }, options);
 }

@@ -19,15 +19,18 @@
 #include <vector>
 
 #include "core/choice.h"
+#include "objectives/adversarial_training.h"
 #include "objectives/dign.h"
 #include "objectives/gaussian_noise.h"
 #include "objectives/rse.h"
 #include "objectives/standard.h"
+#include "objectives/trades.h"
 
 namespace dign::objectives {
 
 /// One alternative per method, in the order --help lists them.
-using MethodOptions = std::variant<StandardOptions, DignOptions, GaussianNoiseOptions, RseOptions>;
+using MethodOptions = std::variant<StandardOptions, DignOptions, GaussianNoiseOptions, RseOptions,
+                                   AdversarialTrainingOptions, TradesOptions>;
 
 struct MethodConfig {
   /// Default: dign with the paper's settings.
@@ -42,6 +45,7 @@ struct MethodConfig {
   /// The method's traits (see method_traits.h).
   std::vector<augment::ViewSpec> views() const;
   int64_t forward_passes() const;
+  int64_t attack_passes() const;
   TestTimeEnsemble test_time_ensemble() const;
 };
 

@@ -25,6 +25,9 @@ struct MethodTraits {
   /// Forward passes of the model per training example and step (for FLOP figures; the
   /// backward costs about twice as much).
   int64_t forward_passes() const { return 1; }
+  /// Passes of an inner attack per training example and step: a forward and a backward to
+  /// the input only (about two forward passes' FLOPs).
+  int64_t attack_passes() const { return 0; }
   /// The ensemble a model trained so records for evaluation.
   TestTimeEnsemble test_time_ensemble() const { return {}; }
 };

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "models/classifier.h"
+#include "models/eval_mode_guard.h"
 
 namespace dign::objectives {
 
@@ -48,21 +49,7 @@ class Objective {
                                   torch::Generator& generator) = 0;
 };
 
-/// Puts a module in eval mode for the guard's lifetime and then back in the mode it had
-/// (adversarial training attacks with BatchNorm in eval mode, then trains in train mode).
-class EvalModeGuard {
- public:
-  explicit EvalModeGuard(torch::nn::Module& module)
-      : module_(module), was_training_(module.is_training()) {
-    module_.eval();
-  }
-  ~EvalModeGuard() { module_.train(was_training_); }
-  EvalModeGuard(const EvalModeGuard&) = delete;
-  EvalModeGuard& operator=(const EvalModeGuard&) = delete;
-
- private:
-  torch::nn::Module& module_;
-  bool was_training_;
-};
+/// Eval mode for an inner attack, then back (models/eval_mode_guard.h).
+using models::EvalModeGuard;
 
 }  // namespace dign::objectives

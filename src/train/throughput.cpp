@@ -83,9 +83,11 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, Progress&
   double total = 0;
   for (double s : seconds) total += s;
   const double images_per_second = static_cast<double>(o.batch_size * o.iters) / total;
-  // Forward once per view, backward about twice the forward.
-  const double step_flops_per_image = 3.0 * static_cast<double>(o.method.forward_passes()) *
-                                      model->forward_flops(o.image_size, o.image_size);
+  // Forward once per view, backward about twice the forward; an attack's step, a forward and
+  // a backward to the input only, about twice the forward.
+  const double step_flops_per_image =
+      static_cast<double>(3 * o.method.forward_passes() + 2 * o.method.attack_passes()) *
+      model->forward_flops(o.image_size, o.image_size);
 
   nlohmann::json method = objectives::to_json(o.method);
   return {{"benchmark", "train"},

@@ -146,6 +146,35 @@ TEST_F(Cli, AnotherMethodsOptionNamesTheFlagAndTheMethodItBelongsTo) {
   EXPECT_FALSE(std::filesystem::exists(dir.str("run")));
 }
 
+TEST_F(Cli, AdversarialMethodsTrainAndTheirFlagsAreChecked) {
+  expect_one_line_error(train_args("--method at --trades-beta 6"), "--trades-beta");
+  expect_one_line_error(train_args("--method at --attack-norm l3"), "--attack-norm");
+  expect_one_line_error(train_args("--method trades --attack-eps 2"), "--attack-eps");
+  expect_one_line_error(train_args("--method trades --attack-steps 0"), "--attack-steps");
+  expect_one_line_error(train_args("--method dign --attack-eps 0.1"), "--attack-eps");
+  EXPECT_FALSE(std::filesystem::exists(dir.str("run")));
+  const auto r = run_cli(
+      train_args("--method trades --attack-norm l2 --attack-eps 0.5 --attack-steps 2"), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto config = nlohmann::json::parse(read_text_file(dir.str("run/config.json")));
+  const auto& method = config["options"]["method"];
+  EXPECT_EQ(method["method"], "trades") << config.dump();
+  EXPECT_EQ(method["attack_norm"], "l2");
+  EXPECT_EQ(method["attack_steps"], 2);
+
+  // bench train counts each attack step as a forward and a backward to the input: 2 forwards.
+  const auto bench = run_cli(
+      "bench train --method at --attack-steps 2 --width 2 --batch-size 8 --iters 1 "
+      "--warmup-iters 0 --precision fp32 --json " +
+          dir.str("bench.json"),
+      dir);
+  ASSERT_EQ(bench.code, 0) << bench.err;
+  const auto record = nlohmann::json::parse(read_text_file(dir.str("bench.json")));
+  const auto model = models::make_model(models::ResNet18Options().width(2));
+  EXPECT_DOUBLE_EQ(record["step_flops_per_image"].get<double>(),
+                   (3 + 2 * 2) * model->forward_flops(32, 32));
+}
+
 TEST_F(Cli, TrainWithoutDataNamesData) {
   expect_one_line_error("train --out " + dir.str("run"), "--data");
   EXPECT_FALSE(std::filesystem::exists(dir.str("run")));

@@ -3,6 +3,7 @@
 // double-precision checks of the objectives.
 #include <torch/torch.h>
 
+#include "core/torch_rng.h"
 #include "models/classifier.h"
 
 namespace dign::testing {
@@ -17,6 +18,19 @@ class LinearClassifier : public models::ClassifierImpl {
 
  private:
   torch::nn::Linear linear_{nullptr};
+};
+
+/// A 12 -> 4 LinearClassifier in double with weights U(-1, 1) from a fixed seed, in train
+/// mode: for exact checks of attacks on inputs [N,3,2,2].
+class FixedLinearClassifier : public LinearClassifier {
+ public:
+  FixedLinearClassifier() : LinearClassifier(12, 4) {
+    to(torch::kDouble);
+    torch::NoGradGuard no_grad;
+    auto generator = make_generator(torch::kCPU, 11);
+    for (auto& p : parameters()) p.uniform_(-1.0, 1.0, generator);
+    train();
+  }
 };
 
 }  // namespace dign::testing
