@@ -18,8 +18,10 @@ torch::Tensor project_ball(const torch::Tensor& delta, const PgdSettings& s) {
   return delta * (s.epsilon / example_norms(delta).clamp_min(s.epsilon));
 }
 
-torch::Tensor initial_delta(const torch::Tensor& images, const PgdSettings& s,
-                            torch::Generator& generator) {
+}  // namespace
+
+torch::Tensor draw_start(const torch::Tensor& images, const PgdSettings& s,
+                         torch::Generator& generator) {
   switch (s.start) {
     case Start::zero:
       return torch::zeros_like(images);
@@ -41,8 +43,6 @@ torch::Tensor initial_delta(const torch::Tensor& images, const PgdSettings& s,
   throw Error("internal: unknown PGD start");
 }
 
-}  // namespace
-
 Norm norm_named(const std::string& name, const std::string& field) {
   if (name == "linf") return Norm::linf;
   if (name == "l2") return Norm::l2;
@@ -58,14 +58,16 @@ PerExampleLoss cross_entropy_of(torch::Tensor labels) {
 }
 
 torch::Tensor pgd(models::ClassifierImpl& model, const torch::Tensor& images,
-                  const PerExampleLoss& loss, const PgdSettings& s, torch::Generator& generator) {
+                  const PerExampleLoss& loss, const PgdSettings& s, torch::Generator& generator,
+                  const torch::Tensor& start) {
   DIGN_CHECK(s.epsilon >= 0 && s.steps >= 1 && s.step_size >= 0,
              "internal: PGD needs epsilon >= 0, steps >= 1 and step_size >= 0");
   models::EvalModeGuard eval_mode(model);
   const auto x = images.detach();
   // Keeping x + delta in [0,1] after the ball projection keeps it in both: the box is
   // per-coordinate and contains x, so clamping can only shrink |delta| in every coordinate.
-  auto delta = (x + project_ball(initial_delta(x, s, generator), s)).clamp(0, 1) - x;
+  const auto initial = start.defined() ? start.to(x.options()) : draw_start(x, s, generator);
+  auto delta = (x + project_ball(initial, s)).clamp(0, 1) - x;
   torch::Tensor best = x + delta;
   torch::Tensor best_loss;
   auto keep_if_higher = [&](const torch::Tensor& candidate, const torch::Tensor& value) {

@@ -51,9 +51,14 @@ using PerExampleLoss = std::function<torch::Tensor(const torch::Tensor& logits)>
 PerExampleLoss cross_entropy_of(torch::Tensor labels);
 
 /// x + delta, detached, in [0,1] and within epsilon of `images` (float [N,3,H,W] in [0,1]).
-/// `generator` draws the random start.
+/// `generator` draws the random start, unless `start` gives delta's start itself (then
+/// projected onto the ball and the box).
 torch::Tensor pgd(models::ClassifierImpl& model, const torch::Tensor& images,
                   const PerExampleLoss& loss, const PgdSettings& settings,
-                  torch::Generator& generator);
+                  torch::Generator& generator, const torch::Tensor& start = {});
+
+/// A start of settings.start's kind for a batch shaped like `images`, from `generator`.
+torch::Tensor draw_start(const torch::Tensor& images, const PgdSettings& settings,
+                         torch::Generator& generator);
 
 }  // namespace dign::attacks

@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/progress.h"
+#include "core/error.h"
 #include "eval/evaluate_run.h"
 
 namespace dign::cli {
@@ -46,10 +47,42 @@ void add_eval_command(CLI::App& app, Action& action) {
                   "Another model's eval.json on the same corruptions: adds mCE and relative mCE");
   cmd->add_option("--reliability-diagram", o->reliability_diagram,
                   "Write a reliability diagram (clean and corrupted): FILE.png or FILE.svg");
+  auto attack = std::make_shared<eval::AttackOptions>();
+  auto kinds = std::make_shared<std::vector<std::string>>();
+  const std::string group = "Robust accuracy under attack";
+  cmd->add_option("--attack", *kinds,
+                  "Attacks (comma-separated): pgd (the settings below) and pgd7-paper (the "
+                  "paper's code's: 7 steps of 2.5 eps / 7 from 0, last iterate)")
+      ->delimiter(',')
+      ->group(group);
+  std::vector<CLI::Option*> settings = {
+      cmd->add_option("--attack-eps", attack->epsilon, "Radius of the ball, [0,1] pixel units"),
+      cmd->add_option("--attack-steps", attack->steps, "PGD steps"),
+      cmd->add_option("--attack-step-size", attack->step_size,
+                      "PGD step size (0: 2.5 * eps / steps)"),
+      cmd->add_option("--attack-norm", attack->norm, "linf or l2"),
+      cmd->add_flag("--attack-random-start,!--no-attack-random-start", attack->random_start,
+                    "Start from a uniform draw in the ball (default on)"),
+      cmd->add_option("--attack-restarts", attack->restarts,
+                      "Restarts; an image counts as robust if every restart fails"),
+      cmd->add_option("--attack-limit", attack->limit,
+                      "Attack N test images evenly spaced over the split (0 = all)")};
+  for (auto* option : settings) option->group(group)->capture_default_str();
   add_machine_options(*cmd, o->machine);
   auto quiet = std::make_shared<bool>(false);
   add_quiet_option(*cmd, *quiet);
-  cmd->callback([&action, o, quiet] {
+  cmd->callback([&action, o, quiet, attack, kinds, settings] {
+    for (auto* option : settings) {
+      if (kinds->empty() && option->count() > 0) {
+        throw OptionError("attack", option->get_name() + " needs --attack pgd (or pgd7-paper)");
+      }
+    }
+    for (const auto& kind : *kinds) {
+      eval::AttackOptions a = *attack;
+      a.kind = kind;
+      a.validate();
+      o->attacks.push_back(a);
+    }
     action = [o, quiet] {
       eval::run_evaluation(*o, *make_progress(*quiet));
       return 0;

@@ -46,6 +46,7 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
   }
   if (o.corrupted == "generate") corrupt::resolved(o.generate, corrupt::Table::kCifar);
   if (!o.reliability_diagram.empty()) metrics::figure_format_for_path(o.reliability_diagram);
+  for (const auto& attack : o.attacks) attack.validate();
   DIGN_CHECK_OPTION(o.baseline.empty() || !o.corrupted.empty(), "baseline",
                     "needs --corrupted (the baseline's errors are per corruption)");
   const nlohmann::json baseline = read_baseline(o.baseline);
@@ -98,6 +99,8 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
     conditions.push_back(
         std::make_unique<CorruptedCondition>(std::move(set), o.corruption, baseline, o.baseline));
   }
+
+  if (!o.attacks.empty()) conditions.push_back(std::make_unique<AttackCondition>(test, o.attacks));
 
   nlohmann::json report;
   report["schema_version"] = kReportSchemaVersion;

@@ -10,6 +10,7 @@
 #include "core/progress.h"
 #include "corrupt/generated_set.h"
 #include "data/dataset.h"
+#include "eval/attack_condition.h"
 #include "eval/corruption_eval.h"
 #include "eval/evaluator.h"
 
@@ -36,6 +37,8 @@ struct EvalRunOptions {
   CorruptionEvalOptions corruption;
   /// Another model's report (eval.json with a corrupted section): adds mCE and relative mCE.
   std::string baseline;
+  /// Attacks whose robust accuracy is reported (none by default).
+  std::vector<AttackOptions> attacks;
   /// Reliability diagram of clean (and corrupted, pooled) predictions: FILE.png or FILE.svg.
   std::string reliability_diagram;
 };

@@ -59,6 +59,12 @@ std::string report_csv(const nlohmann::json& report) {
         number(c["accuracy"], 6), number(c["accuracy_se"], 6), number(c["ece"], 6),
         number(c["rmse"], 6), number(c["oe"], 6), number(c["sharpness"], 6));
   }
+  for (const auto& a : report.value("adversarial", nlohmann::json::array())) {
+    out += fmt::format("{} {} eps={},,,{},{},{},,,,\n", a.at("attack").get<std::string>(),
+                       a.at("norm").get<std::string>(), number(a["epsilon"], 6),
+                       a.at("images").get<int64_t>(), number(a["accuracy"], 6),
+                       number(a["accuracy_se"], 6));
+  }
   if (report.contains("corrupted")) out += corrupted_csv_rows(report["corrupted"]);
   return out;
 }
@@ -70,6 +76,14 @@ std::string report_markdown(const nlohmann::json& report) {
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", name, number(c["accuracy"]),
                        number(c["accuracy_se"]), number(c["ece"]), number(c["rmse"]),
                        number(c["oe"]), number(c["sharpness"], 2));
+  }
+  for (const auto& a : report.value("adversarial", nlohmann::json::array())) {
+    out += fmt::format(
+        "| {} {} eps {}, {} steps of {}{}, {} restart(s), {} images | {} | {} | | | | |\n",
+        a.at("attack").get<std::string>(), a.at("norm").get<std::string>(), number(a["epsilon"], 5),
+        a.at("steps").get<int64_t>(), number(a["step_size"], 5),
+        a.at("random_start").get<bool>() ? ", random start" : "", a.at("restarts").get<int64_t>(),
+        a.at("images").get<int64_t>(), number(a["accuracy"]), number(a["accuracy_se"]));
   }
   out += fmt::format("\nAll figures are fractions in [0,1]. Calibration binning: {}\n",
                      report.at("binning").at("rule").get<std::string>());

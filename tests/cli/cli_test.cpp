@@ -173,6 +173,30 @@ TEST_F(Cli, AdversarialMethodsTrainAndTheirFlagsAreChecked) {
   const auto model = models::make_model(models::ResNet18Options().width(2));
   EXPECT_DOUBLE_EQ(record["step_flops_per_image"].get<double>(),
                    (3 + 2 * 2) * model->forward_flops(32, 32));
+
+  // The trained model under attack: bad attack settings name their flag, then two attacks.
+  const std::string eval_args = "eval --model " + dir.str("run") +
+                                " --data synthetic --synthetic-train 40 --synthetic-test 20 "
+                                "--noise-sigmas 0.1 --report " +
+                                dir.str("adv.json");
+  expect_one_line_error(eval_args + " --attack fgsm", "--attack");
+  expect_one_line_error(eval_args + " --attack pgd --attack-steps 0", "--attack-steps");
+  expect_one_line_error(eval_args + " --attack pgd --attack-eps -1", "--attack-eps");
+  expect_one_line_error(eval_args + " --attack-eps 0.1", "--attack-eps");  // no --attack
+  EXPECT_FALSE(std::filesystem::exists(dir.str("adv.json")));
+  const auto attacked =
+      run_cli(eval_args + " --attack pgd,pgd7-paper --attack-steps 3 --attack-limit 10", dir);
+  ASSERT_EQ(attacked.code, 0) << attacked.err;
+  const auto report = nlohmann::json::parse(read_text_file(dir.str("adv.json")));
+  ASSERT_EQ(report["adversarial"].size(), 2u);
+  EXPECT_EQ(report["adversarial"][0]["steps"], 3);
+  EXPECT_EQ(report["adversarial"][0]["images"], 10);
+  EXPECT_EQ(report["adversarial"][1]["attack"], "pgd7-paper");
+  for (const auto& record : report["adversarial"]) {
+    EXPECT_TRUE(record["accuracy"].is_number() && record["accuracy_se"].is_number()) << record;
+  }
+  EXPECT_NE(read_text_file(dir.str("adv.md")).find("| pgd7-paper linf eps 0.03137, 7 steps"),
+            std::string::npos);
 }
 
 TEST_F(Cli, TrainWithoutDataNamesData) {
