@@ -7,6 +7,7 @@
 //   auto objective = make_objective(DignOptions().lambda(0.2).sigma_max(0.2).samples(3));
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "core/arg.h"
 #include "core/error.h"
@@ -30,6 +31,12 @@ struct DignOptions : MethodTraits {
   /// statistics of all views together, a different computation from the paper's code
   /// (one forward per view). Default: false (the paper's).
   DIGN_ARG(bool, concat_views) = false;
+  /// "kl" (Eq. 6) or "js": Jensen-Shannon over the clean view and exactly 2 noisy views, as
+  /// the paper's code does for its A.7 comparison (whatever `samples` is).
+  DIGN_ARG(std::string, consistency) = "kl";
+  /// Each noise element kept with this probability, else zeroed (A.8; the paper uses 0.2 for
+  /// ImageNette). Default: 1 (no masking).
+  DIGN_ARG(double, mask_prob) = 1.0;
 
  public:
   template <typename Visit>
@@ -40,6 +47,10 @@ struct DignOptions : MethodTraits {
     visit("concat_views", concat_views_,
           "one forward pass over the clean and noisy views together (BatchNorm then pools the "
           "views' statistics); off: one pass per view, as the paper");
+    visit("consistency", consistency_,
+          "kl (Eq. 6) or js (Jensen-Shannon over the clean and 2 noisy views, A.7)");
+    visit("mask_prob", mask_prob_,
+          "keep each noise element with this probability (A.8; 1 = no masking)");
   }
   /// dign::OptionError naming the field for values out of range.
   void validate() const {
@@ -47,8 +58,14 @@ struct DignOptions : MethodTraits {
     DIGN_CHECK_OPTION(sigma_max() >= 0, "sigma_max", "expected a value >= 0, got ", sigma_max());
     DIGN_CHECK_OPTION(samples() >= 1, "samples", "expected at least 1 noisy sample, got ",
                       samples());
+    DIGN_CHECK_OPTION(consistency() == "kl" || consistency() == "js", "consistency",
+                      "expected kl or js, got '", consistency(), "'");
+    DIGN_CHECK_OPTION(mask_prob() >= 0 && mask_prob() <= 1, "mask_prob",
+                      "expected a probability in [0, 1], got ", mask_prob());
   }
-  int64_t forward_passes() const { return 1 + samples(); }
+  /// Noisy views per step: `samples`, or 2 for the Jensen-Shannon consistency.
+  int64_t noisy_views() const { return consistency() == "js" ? 2 : samples(); }
+  int64_t forward_passes() const { return 1 + noisy_views(); }
 };
 
 std::unique_ptr<Objective> make_objective(const DignOptions& options);

@@ -20,4 +20,20 @@ torch::Tensor kl_divergence(const torch::Tensor& p_logits, const torch::Tensor& 
   return (log_p.exp() * (log_p - log_q)).sum(1);
 }
 
+torch::Tensor jensen_shannon(const std::vector<torch::Tensor>& logits) {
+  std::vector<torch::Tensor> log_p;
+  torch::Tensor mixture;
+  for (const auto& l : logits) {
+    log_p.push_back(torch::log_softmax(at_least_fp32(l), 1));
+    mixture = mixture.defined() ? mixture + log_p.back().exp() : log_p.back().exp();
+  }
+  const auto log_m = (mixture / static_cast<double>(logits.size())).clamp(1e-7, 1.0).log();
+  torch::Tensor sum;
+  for (const auto& lp : log_p) {
+    const auto kl = (lp.exp() * (lp - log_m)).sum(1);
+    sum = sum.defined() ? sum + kl : kl;
+  }
+  return sum / static_cast<double>(logits.size());
+}
+
 }  // namespace dign::objectives

@@ -11,7 +11,9 @@ torch::Tensor add_gaussian_noise(const torch::Tensor& images, double sigma,
 
 /// x + delta with a fresh sigma ~ U(0, sigma_max) for each example and
 /// delta ~ N(0, sigma^2 I) (Algorithm 1). images [N,3,H,W].
+/// With keep_prob < 1 each element of delta is kept with probability keep_prob and zeroed
+/// otherwise (the paper's masking, A.8: per element, so per channel).
 torch::Tensor add_diverse_gaussian_noise(const torch::Tensor& images, double sigma_max,
-                                         torch::Generator& generator);
+                                         torch::Generator& generator, double keep_prob = 1.0);
 
 }  // namespace dign::objectives

@@ -152,6 +152,9 @@ TEST_F(Cli, AdversarialMethodsTrainAndTheirFlagsAreChecked) {
   expect_one_line_error(train_args("--method trades --attack-eps 2"), "--attack-eps");
   expect_one_line_error(train_args("--method trades --attack-steps 0"), "--attack-steps");
   expect_one_line_error(train_args("--method dign --attack-eps 0.1"), "--attack-eps");
+  expect_one_line_error(train_args("--method gn --mask-prob 0.2"), "--mask-prob");
+  expect_one_line_error(train_args("--method dign --mask-prob 2"), "--mask-prob");
+  expect_one_line_error(train_args("--method dign --consistency l1"), "--consistency");
   EXPECT_FALSE(std::filesystem::exists(dir.str("run")));
   const auto r = run_cli(
       train_args("--method trades --attack-norm l2 --attack-eps 0.5 --attack-steps 2"), dir);
