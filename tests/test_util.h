@@ -86,4 +86,15 @@ class Capture {
   std::streambuf* saved_;
 };
 
+/// The field the OptionError of options.validate() names, or "none" when it passes.
+template <typename Options>
+std::string option_error_field(const Options& options) {
+  try {
+    options.validate();
+  } catch (const OptionError& e) {
+    return e.field();
+  }
+  return "none";
+}
+
 }  // namespace dign::testing

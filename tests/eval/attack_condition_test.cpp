@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "eval/mean_brightness.h"
 #include "eval/report.h"
+#include "test_util.h"
 
 namespace dign::eval {
 namespace {
@@ -91,14 +92,7 @@ TEST(AttackCondition, LimitTakesEvenlySpacedImages) {
 }
 
 TEST(AttackCondition, OutOfRangeSettingsNameTheirField) {
-  auto field_of = [](AttackOptions a) {
-    try {
-      a.validate();
-    } catch (const OptionError& e) {
-      return e.field();
-    }
-    return std::string("none");
-  };
+  auto field_of = [](const AttackOptions& a) { return testing::option_error_field(a); };
   AttackOptions a;
   EXPECT_EQ(field_of(a), "none");
   a.kind = "fgsm";

@@ -12,21 +12,16 @@
 #include "objectives/registry.h"
 #include "objectives/test_models.h"
 #include "objectives/trades.h"
+#include "test_util.h"
 
 namespace dign::objectives {
 namespace {
 
 using testing::FixedLinearClassifier;
 
-Batch batch_of(int64_t n) {
-  auto gen = make_generator(torch::kCPU, 21);
-  return {at::empty({n, 3, 2, 2}, torch::kDouble).uniform_(0.05, 0.95, gen),
-          torch::arange(n, torch::kLong).remainder(4)};
-}
-
 TEST(AdversarialTraining, LossIsCrossEntropyOnThePaperCodesAttack) {
   FixedLinearClassifier model;
-  const auto batch = batch_of(6);
+  const auto batch = testing::small_batch(6);
   auto objective = make_objective(MethodConfig{AdversarialTrainingOptions()});
   auto gen = make_generator(torch::kCPU, 1);
   const auto out = objective->compute(model, batch, gen);
@@ -48,7 +43,7 @@ TEST(AdversarialTraining, LossIsCrossEntropyOnThePaperCodesAttack) {
 
 TEST(AdversarialTraining, L2AttackStaysInItsBall) {
   FixedLinearClassifier model;
-  const auto batch = batch_of(4);
+  const auto batch = testing::small_batch(4);
   TrainingAttack attack;
   attack.norm("l2").eps(0.5).steps(5);
   const auto s = to_pgd_settings(attack, attacks::Start::zero);
@@ -62,7 +57,7 @@ TEST(AdversarialTraining, L2AttackStaysInItsBall) {
 
 TEST(Trades, LossIsCrossEntropyPlusBetaTimesTheKlToTheAttack) {
   FixedLinearClassifier model;
-  const auto batch = batch_of(6);
+  const auto batch = testing::small_batch(6);
   auto objective = make_objective(MethodConfig{TradesOptions().beta(2.5)});
   auto gen = make_generator(torch::kCPU, 3);
   const auto out = objective->compute(model, batch, gen);
@@ -76,7 +71,7 @@ TEST(Trades, LossIsCrossEntropyPlusBetaTimesTheKlToTheAttack) {
 
 TEST(Trades, InnerStepsRaiseTheKlFromTheStart) {
   FixedLinearClassifier model;
-  const auto batch = batch_of(6);
+  const auto batch = testing::small_batch(6);
   torch::Tensor target;
   {
     EvalModeGuard eval_mode(model);
@@ -107,7 +102,7 @@ TEST(Trades, FromAnExactZeroStartTheKlGradientVanishes) {
   // Why TRADES starts from 0.001 N(0, I): at delta = 0 the KL to the model's own prediction
   // is at its minimum, with a zero gradient, so a zero start need not move.
   FixedLinearClassifier model;
-  const auto batch = batch_of(3);
+  const auto batch = testing::small_batch(3);
   EvalModeGuard eval_mode(model);
   const auto target = model.forward(batch.images).detach();
   auto x = batch.images.clone().requires_grad_(true);
@@ -117,14 +112,7 @@ TEST(Trades, FromAnExactZeroStartTheKlGradientVanishes) {
 }
 
 TEST(AdversarialOptions, OutOfRangeValuesNameTheirField) {
-  auto field_of = [](const MethodConfig& c) {
-    try {
-      c.validate();
-    } catch (const OptionError& e) {
-      return e.field();
-    }
-    return std::string("none");
-  };
+  auto field_of = [](const MethodConfig& c) { return testing::option_error_field(c); };
   EXPECT_EQ(field_of({AdversarialTrainingOptions().attack(TrainingAttack().eps(-0.1))}),
             "attack_eps");
   EXPECT_EQ(field_of({AdversarialTrainingOptions().attack(TrainingAttack().eps(1.5))}),

@@ -13,6 +13,7 @@
 #include "objectives/objective.h"
 #include "objectives/registry.h"
 #include "objectives/test_models.h"
+#include "test_util.h"
 
 namespace dign::objectives {
 namespace {
@@ -61,15 +62,9 @@ TEST(JensenShannon, GradientMatchesFiniteDifferencesInEveryArgument) {
   }
 }
 
-Batch batch_of(int64_t n) {
-  auto gen = make_generator(torch::kCPU, 21);
-  return {at::empty({n, 3, 2, 2}, torch::kDouble).uniform_(0.0, 1.0, gen),
-          torch::arange(n, torch::kLong).remainder(4)};
-}
-
 TEST(DignJs, LossIsCrossEntropyPlusLambdaTimesJsOverTheCleanAndTwoNoisyViews) {
   FixedLinearClassifier model;
-  const auto batch = batch_of(6);
+  const auto batch = testing::small_batch(6);
   // samples 5 is ignored by the JS variant: exactly 2 noisy views, as the paper's code.
   auto objective = make_objective(
       MethodConfig{DignOptions().consistency("js").lambda(0.7).samples(5).sigma_max(0.5)});
@@ -110,14 +105,7 @@ TEST(NoiseMasking, WithoutMaskingTheDrawsAreUnchanged) {
 }
 
 TEST(DignVariants, OptionsOutOfRangeNameTheirField) {
-  auto field_of = [](const MethodConfig& c) {
-    try {
-      c.validate();
-    } catch (const OptionError& e) {
-      return e.field();
-    }
-    return std::string("none");
-  };
+  auto field_of = [](const MethodConfig& c) { return testing::option_error_field(c); };
   EXPECT_EQ(field_of({DignOptions().consistency("l2")}), "consistency");
   EXPECT_EQ(field_of({DignOptions().mask_prob(1.5)}), "mask_prob");
   EXPECT_EQ(field_of({DignOptions().mask_prob(-0.1)}), "mask_prob");

@@ -5,6 +5,7 @@
 
 #include "core/torch_rng.h"
 #include "models/classifier.h"
+#include "objectives/objective.h"
 
 namespace dign::testing {
 
@@ -32,5 +33,12 @@ class FixedLinearClassifier : public LinearClassifier {
     train();
   }
 };
+
+/// n images [n,3,2,2] in double, U(0.05, 0.95) from a fixed seed, labels 0, 1, 2, 3, 0, ...
+inline objectives::Batch small_batch(int64_t n) {
+  auto generator = make_generator(torch::kCPU, 21);
+  return {at::empty({n, 3, 2, 2}, torch::kDouble).uniform_(0.05, 0.95, generator),
+          torch::arange(n, torch::kLong).remainder(4)};
+}
 
 }  // namespace dign::testing
