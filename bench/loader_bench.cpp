@@ -1,7 +1,9 @@
 // Images per second of the training data path: the batch loader turning uint8 images
 // into augmented float batches on its background workers, with the threads `dign
 // train` gives it. It must stay well above the training step's images/s (`dign bench
-// train`), so that data never limits training. Run: build/bench/loader_bench
+// train`), so that data never limits training. The augmix rows add the two AugMix views of the
+// augmix and dign-augmix methods (severity drawn per image, the default) to crop and flip: an
+// image counts once, with its three views. Run: build/bench/loader_bench
 #include <benchmark/benchmark.h>
 
 #include <numeric>
@@ -11,6 +13,7 @@
 #include "core/threads.h"
 #include "data/loader.h"
 #include "data/synthetic.h"
+#include "objectives/augmix.h"
 
 namespace {
 
@@ -26,7 +29,7 @@ const dign::data::ImageSet& train_images() {
 }
 
 // One epoch of 10,000 32x32 images per iteration, batch 128; state.range(0) loader threads.
-void loader(benchmark::State& state, std::string augment) {
+void loader(benchmark::State& state, std::string augment, bool augmix_views) {
   dign::set_threads(0);
   const auto& images = train_images();
   std::vector<int64_t> order(static_cast<size_t>(images.size()));
@@ -34,7 +37,8 @@ void loader(benchmark::State& state, std::string augment) {
   const dign::data::TrainingViews views{
       std::make_shared<dign::augment::Compose>(
           dign::augment::training_transforms(augment, images.height, images.width, images.height)),
-      {}};
+      augmix_views ? dign::objectives::AugMixOptions().views()
+                   : std::vector<dign::augment::ViewSpec>{}};
   int64_t epoch = 0;
   for (auto _ : state) {
     dign::data::BatchLoader batches(
@@ -47,17 +51,23 @@ void loader(benchmark::State& state, std::string augment) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(loader, paper_crop_flip_jitter_rotate, std::string("crop,flip,jitter,rotate"))
+BENCHMARK_CAPTURE(loader, paper_crop_flip_jitter_rotate, std::string("crop,flip,jitter,rotate"),
+                  false)
     ->Arg(1)
     ->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK_CAPTURE(loader, crop_flip, std::string("crop,flip"))
+BENCHMARK_CAPTURE(loader, crop_flip, std::string("crop,flip"), false)
     ->Arg(1)
     ->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK_CAPTURE(loader, none, std::string("none"))
+BENCHMARK_CAPTURE(loader, crop_flip_augmix, std::string("crop,flip"), true)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(loader, none, std::string("none"), false)
     ->Arg(1)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -98,6 +98,13 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
   cmd->add_option("--val-split", o.val_split,
                   "Hold out N training images to select the best checkpoint (0 = test set, as "
                   "the paper)");
+  cmd->add_option("--select-by", o.select_by,
+                  "Best checkpoint by clean accuracy (the paper) or robust: PGD-20 accuracy at "
+                  "l_inf 8/255, random start, on --select-limit images of the selection split")
+      ->capture_default_str();
+  cmd->add_option("--select-limit", o.select_limit,
+                  "Images (evenly spaced) that --select-by robust attacks each epoch")
+      ->capture_default_str();
   cmd->add_option("--eval-batch-size", o.eval_batch_size, "Images per batch when evaluating")
       ->capture_default_str();
   cmd->add_option("--checkpoint-every", o.checkpoint_every,

@@ -33,4 +33,11 @@ std::vector<int64_t> EpochSampler::order(int64_t epoch) const {
   return mine;
 }
 
+std::vector<int64_t> evenly_spaced(int64_t size, int64_t limit) {
+  const int64_t n = limit <= 0 || limit >= size ? size : limit;
+  std::vector<int64_t> indices(static_cast<size_t>(n));
+  for (int64_t k = 0; k < n; ++k) indices[static_cast<size_t>(k)] = k * size / n;
+  return indices;
+}
+
 }  // namespace dign::data

@@ -34,4 +34,8 @@ class EpochSampler {
   int64_t rank_, world_;
 };
 
+/// Indices of `limit` images evenly spaced over `size`, k * size / limit (all of them for
+/// limit 0 or >= size): the attacked subset of `dign eval --attack-limit`.
+std::vector<int64_t> evenly_spaced(int64_t size, int64_t limit);
+
 }  // namespace dign::data

@@ -50,7 +50,4 @@ class AttackCondition : public Condition {
   std::vector<AttackOptions> attacks_;
 };
 
-/// Image indices of `limit` images evenly spaced over `size` (all for limit 0 or >= size).
-std::vector<int64_t> evenly_spaced(int64_t size, int64_t limit);
-
 }  // namespace dign::eval

@@ -44,9 +44,7 @@ struct DignOptions : MethodTraits {
     visit("lambda", lambda_, "weight of the KL consistency term");
     visit("sigma_max", sigma_max_, "noise levels drawn from U(0, sigma_max), [0,1] pixel units");
     visit("samples", samples_, "noisy views per example (n)");
-    visit("concat_views", concat_views_,
-          "one forward pass over the clean and noisy views together (BatchNorm then pools the "
-          "views' statistics); off: one pass per view, as the paper");
+    visit("concat_views", concat_views_, kConcatViewsHelp);
     visit("consistency", consistency_,
           "kl (Eq. 6) or js (Jensen-Shannon over the clean and 2 noisy views, A.7)");
     visit("mask_prob", mask_prob_,

@@ -20,7 +20,9 @@
 
 #include "core/choice.h"
 #include "objectives/adversarial_training.h"
+#include "objectives/augmix.h"
 #include "objectives/dign.h"
+#include "objectives/dign_augmix.h"
 #include "objectives/gaussian_noise.h"
 #include "objectives/rse.h"
 #include "objectives/standard.h"
@@ -29,8 +31,9 @@
 namespace dign::objectives {
 
 /// One alternative per method, in the order --help lists them.
-using MethodOptions = std::variant<StandardOptions, DignOptions, GaussianNoiseOptions, RseOptions,
-                                   AdversarialTrainingOptions, TradesOptions>;
+using MethodOptions =
+    std::variant<StandardOptions, DignOptions, GaussianNoiseOptions, RseOptions, AugMixOptions,
+                 DignAugMixOptions, AdversarialTrainingOptions, TradesOptions>;
 
 struct MethodConfig {
   /// Default: dign with the paper's settings.

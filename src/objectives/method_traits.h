@@ -2,7 +2,7 @@
 // What a training method asks of the rest of dign besides its objective, with the answers of
 // a method that needs nothing special. Each method's options struct derives from
 // MethodTraits and hides the members whose answer differs (DiGN: forward_passes; RSE:
-// ensemble; AugMix will add views). LibTorch-free.
+// ensemble; AugMix: views). LibTorch-free.
 #include <cstdint>
 #include <vector>
 
@@ -18,6 +18,12 @@ struct TestTimeEnsemble {
   int64_t copies = 1;
   double sigma = 0.0;
 };
+
+/// The help of the concat_views field (--concat-views) of every multi-view method, whose
+/// objective passes it to forward_views (multi_view.h).
+inline constexpr const char* kConcatViewsHelp =
+    "one forward pass over all views together (AugMix's code; BatchNorm then pools the views' "
+    "statistics); off: one pass per view, as the paper's code";
 
 struct MethodTraits {
   /// Views the loader makes besides the clean one, on its worker threads.

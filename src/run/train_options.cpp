@@ -33,6 +33,10 @@ void TrainOptions::validate() const {
   DIGN_CHECK_OPTION(train_limit >= 0, "train_limit", "expected a count >= 0, got ", train_limit);
   DIGN_CHECK_OPTION(test_limit >= 0, "test_limit", "expected a count >= 0, got ", test_limit);
   DIGN_CHECK_OPTION(val_split >= 0, "val_split", "expected a count >= 0, got ", val_split);
+  DIGN_CHECK_OPTION(select_by == "clean" || select_by == "robust", "select_by",
+                    "expected clean or robust, got '", select_by, "'");
+  DIGN_CHECK_OPTION(select_limit >= 1, "select_limit", "expected at least 1 image, got ",
+                    select_limit);
   DIGN_CHECK_OPTION(loader_threads >= 0 && loader_threads <= 1024, "loader_threads",
                     "expected 0 to 1024, got ", loader_threads);
   DIGN_CHECK_OPTION(eval_batch_size >= 1, "eval_batch_size", "expected at least 1");
@@ -71,6 +75,8 @@ nlohmann::json to_json(const TrainOptions& o) {
           {"train_limit", o.train_limit},
           {"test_limit", o.test_limit},
           {"val_split", o.val_split},
+          {"select_by", o.select_by},
+          {"select_limit", o.select_limit},
           {"threads", o.machine.threads},
           {"loader_threads", o.loader_threads},
           {"device", o.machine.device},
@@ -121,6 +127,11 @@ TrainOptions train_options_from_json(const nlohmann::json& j, const std::string&
     o.train_limit = int64(j, "train_limit");
     o.test_limit = int64(j, "test_limit");
     o.val_split = int64(j, "val_split");
+    if (j.contains("select_by")) {
+      DIGN_CHECK(j.at("select_by").is_string(), source, ": select_by must be a string");
+      o.select_by = j.at("select_by").get<std::string>();
+    }
+    o.select_limit = json_int64_or(j, "select_limit", o.select_limit, source);
     const int64_t threads = int64(j, "threads");
     DIGN_CHECK(threads >= 0 && threads <= std::numeric_limits<int>::max(), source,
                ": threads out of range: ", threads);

@@ -45,6 +45,11 @@ struct TrainOptions {
   /// Hold out N training images to select the best checkpoint (0 = select on
   /// the test set, as the paper does).
   int64_t val_split = 0;
+  /// What picks the best checkpoint: "clean" accuracy on the selection split (the paper), or
+  /// "robust" accuracy under PGD-20 at l_inf 8/255 with a random start on `select_limit`
+  /// evenly spaced images of it (for adversarial training).
+  std::string select_by = "clean";
+  int64_t select_limit = 1000;
   /// Threads, device, precision, memory format (config.json keeps them as options of their
   /// own: "threads", "device", ...).
   MachineOptions machine;

@@ -47,6 +47,12 @@ TrainingLoop::TrainingLoop(const run::TrainOptions& options, const Machine& mach
   selection_ = [this](models::ClassifierImpl& m) {
     return selection_accuracy(m, data_.selection, o_.eval_batch_size, machine_);
   };
+  if (o_.select_by == "robust") {
+    selection_key_ = data.selection_name + "_robust_accuracy";
+    selection_ = [this](models::ClassifierImpl& m) {
+      return robust_selection_accuracy(m, data_.selection, o_, machine_);
+    };
+  }
 }
 
 void TrainingLoop::set_selection_metric(std::string log_key,

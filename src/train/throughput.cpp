@@ -63,6 +63,12 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, Progress&
                                       torch::TensorOptions(torch::kFloat32).device(device)),
                           torch::randint(o.num_classes, {o.batch_size}, generator,
                                          torch::TensorOptions(torch::kInt64).device(device))};
+  // The method's views (AugMix's) as random images too: the step's cost does not depend on
+  // their content, and the loader's cost is loader_bench's.
+  for (const auto& view : o.method.views()) {
+    batch.views[view.name] = torch::rand({o.batch_size, 3, o.image_size, o.image_size}, generator,
+                                         torch::TensorOptions(torch::kFloat32).device(device));
+  }
 
   progress.message(fmt::format("bench train: {} {}, batch {}, {}x{}, {} on {} ({} threads), {}",
                                objectives::to_json(o.method).dump(),

@@ -2,8 +2,10 @@
 
 #include <numeric>
 
+#include "attacks/robust_accuracy.h"
 #include "core/error.h"
 #include "data/loader.h"
+#include "data/sampler.h"
 #include "models/inference.h"
 
 namespace dign::train {
@@ -67,6 +69,25 @@ double selection_accuracy(models::ClassifierImpl& model, const data::ImageSet& s
   }
   model.train();
   return set.size() ? static_cast<double>(correct) / static_cast<double>(set.size()) : 0.0;
+}
+
+double robust_selection_accuracy(models::ClassifierImpl& model, const data::ImageSet& set,
+                                 const run::TrainOptions& options, const Machine& machine) {
+  attacks::PgdSettings pgd20;
+  pgd20.steps = 20;
+  pgd20.step_size = attacks::default_step_size(pgd20.epsilon, pgd20.steps);
+  pgd20.start = attacks::Start::uniform;
+  pgd20.keep_best = true;
+  const auto meter = attacks::robust_accuracy(
+      model, set, data::evenly_spaced(set.size(), options.select_limit), pgd20,
+      attacks::RobustAccuracyOptions()
+          .seed(options.seed)
+          .purpose("select-pgd-start")
+          .batch_size(options.eval_batch_size)
+          .device(machine.device)
+          .precision(machine.precision));
+  model.train();
+  return meter.value();
 }
 
 }  // namespace dign::train

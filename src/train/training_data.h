@@ -31,4 +31,10 @@ TrainingData prepare_training_data(const run::TrainOptions& options, int threads
 double selection_accuracy(models::ClassifierImpl& model, const data::ImageSet& set,
                           int64_t batch_size, const Machine& machine);
 
+/// --select-by robust: the accuracy of `model` under PGD-20 at l_inf 8/255 with a random start
+/// (per image, from the run's seed) on options.select_limit evenly spaced images of `set`
+/// (restores training mode).
+double robust_selection_accuracy(models::ClassifierImpl& model, const data::ImageSet& set,
+                                 const run::TrainOptions& options, const Machine& machine);
+
 }  // namespace dign::train

@@ -202,6 +202,48 @@ TEST_F(Cli, AdversarialMethodsTrainAndTheirFlagsAreChecked) {
             std::string::npos);
 }
 
+TEST_F(Cli, AugMixMethodsTrainAndTheirFlagsAreChecked) {
+  expect_one_line_error(train_args("--method augmix --augmix-severity 11"), "--augmix-severity");
+  expect_one_line_error(train_args("--method augmix --js-weight -1"), "--js-weight");
+  expect_one_line_error(train_args("--method augmix --trades-beta 6"), "--trades-beta");
+  expect_one_line_error(train_args("--method augmix --lambda 0.5"), "--lambda");
+  expect_one_line_error(train_args("--method standard --concat-views"), "--concat-views");
+  expect_one_line_error(train_args("--select-by accuracy"), "--select-by");
+  EXPECT_FALSE(std::filesystem::exists(dir.str("run")));
+  // The hybrid with its shared flags, concatenated views and robust checkpoint selection.
+  const auto r = run_cli(train_args("--method dign-augmix --lambda 0.3 --js-weight 6 "
+                                    "--augmix-severity 3 --concat-views --select-by robust "
+                                    "--select-limit 8"),
+                         dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto config = nlohmann::json::parse(read_text_file(dir.str("run/config.json")));
+  const auto& method = config["options"]["method"];
+  EXPECT_EQ(method["method"], "dign-augmix") << config.dump();
+  EXPECT_EQ(method["lambda"], 0.3);
+  EXPECT_EQ(method["js_weight"], 6.0);
+  EXPECT_EQ(method["augmix_severity"], 3);
+  EXPECT_EQ(method["concat_views"], true);
+  EXPECT_EQ(config["options"]["select_by"], "robust");
+  const auto log = read_text_file(dir.str("run/log.jsonl"));
+  const auto line = nlohmann::json::parse(log.substr(0, log.find('\n')));
+  ASSERT_TRUE(line.contains("test_robust_accuracy")) << line;
+  EXPECT_GE(line["test_robust_accuracy"].get<double>(), 0.0);
+  EXPECT_LE(line["test_robust_accuracy"].get<double>(), 1.0);
+  EXPECT_TRUE(line.contains("train_js") && line.contains("train_kl")) << line;
+
+  // bench train gives the step the method's views: AugMix's three forward passes.
+  const auto bench = run_cli(
+      "bench train --method augmix --width 2 --batch-size 8 --iters 1 --warmup-iters 0 "
+      "--precision fp32 --json " +
+          dir.str("bench.json"),
+      dir);
+  ASSERT_EQ(bench.code, 0) << bench.err;
+  const auto record = nlohmann::json::parse(read_text_file(dir.str("bench.json")));
+  const auto model = models::make_model(models::ResNet18Options().width(2));
+  EXPECT_DOUBLE_EQ(record["step_flops_per_image"].get<double>(),
+                   3 * 3 * model->forward_flops(32, 32));
+}
+
 TEST_F(Cli, TrainWithoutDataNamesData) {
   expect_one_line_error("train --out " + dir.str("run"), "--data");
   EXPECT_FALSE(std::filesystem::exists(dir.str("run")));

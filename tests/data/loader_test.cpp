@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "augment/augmix.h"
 #include "augment/color_jitter.h"
 #include "augment/pipeline.h"
 #include "data/synthetic.h"
@@ -84,6 +85,31 @@ TEST(BatchLoader, ViewsAreTheSameWhateverTheNumberOfWorkers) {
   EXPECT_FALSE(torch::equal(one[1], one[2]));  // views a and b
   EXPECT_FALSE(torch::equal(one[0], one[1]));  // clean and a
   EXPECT_TRUE(torch::equal(one[0], one[3]));   // c has no transform of its own: the clean view
+}
+
+TEST(BatchLoader, AugMixViewsAreTheSameWhateverTheNumberOfWorkers) {
+  // AugMix's two views (severity drawn per image) as the augmix method asks for them.
+  const auto set = images(19);
+  std::vector<int64_t> order(19);
+  std::iota(order.begin(), order.end(), 0);
+  const auto augmix = std::make_shared<augment::AugMix>();
+  const TrainingViews views{std::make_shared<augment::Compose>(augment::training_transforms(
+                                "crop,flip", set.height, set.width, set.height)),
+                            {{"augmix_1", augmix}, {"augmix_2", augmix}}};
+  auto all = [&](int64_t workers) {
+    BatchLoader loader(set, order, LoaderOptions().batch_size(8).seed(4).workers(workers), &views);
+    std::vector<torch::Tensor> out;
+    while (auto batch = loader.next()) {
+      for (const char* name : {"augmix_1", "augmix_2"}) out.push_back(batch->views.at(name));
+    }
+    return out;
+  };
+  const auto one = all(1), three = all(3);
+  ASSERT_EQ(one.size(), 6u);
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(torch::equal(one[i], three[i])) << i;
+  EXPECT_FALSE(torch::equal(one[0], one[1]));
+  EXPECT_GE(one[0].min().item<float>(), 0.0f);
+  EXPECT_LE(one[0].max().item<float>(), 1.0f);
 }
 
 TEST(BatchLoader, ResumesMidEpochWithTheSameBatches) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "data/sampler.h"
 #include "eval/mean_brightness.h"
 #include "eval/report.h"
 #include "test_util.h"
@@ -85,10 +86,10 @@ TEST(AttackCondition, RecordsItsSettingsAndThePapersAttack) {
 }
 
 TEST(AttackCondition, LimitTakesEvenlySpacedImages) {
-  EXPECT_EQ(evenly_spaced(10, 0), (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
-  EXPECT_EQ(evenly_spaced(10, 5), (std::vector<int64_t>{0, 2, 4, 6, 8}));
-  EXPECT_EQ(evenly_spaced(10, 3), (std::vector<int64_t>{0, 3, 6}));
-  EXPECT_EQ(evenly_spaced(4, 9).size(), 4u);
+  EXPECT_EQ(data::evenly_spaced(10, 0), (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(data::evenly_spaced(10, 5), (std::vector<int64_t>{0, 2, 4, 6, 8}));
+  EXPECT_EQ(data::evenly_spaced(10, 3), (std::vector<int64_t>{0, 3, 6}));
+  EXPECT_EQ(data::evenly_spaced(4, 9).size(), 4u);
 }
 
 TEST(AttackCondition, OutOfRangeSettingsNameTheirField) {
