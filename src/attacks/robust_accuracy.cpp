@@ -13,16 +13,13 @@ namespace {
 torch::Tensor per_image_starts(const torch::Tensor& images, const std::vector<int64_t>& indices,
                                const PgdSettings& s, const RobustAccuracyOptions& o,
                                int64_t restart) {
-  std::vector<torch::Tensor> parts;
-  parts.reserve(indices.size());
-  for (size_t k = 0; k < indices.size(); ++k) {
-    auto gen = make_generator(
-        torch::kCPU,
-        derive_seed(o.seed(), {purpose_tag(o.purpose()), static_cast<uint64_t>(restart),
-                               static_cast<uint64_t>(indices[k])}));
-    parts.push_back(draw_start(images[static_cast<int64_t>(k)].unsqueeze(0).cpu(), s, gen));
-  }
-  return torch::cat(parts).to(images.device());
+  int64_t k = 0;
+  return per_image_draws(indices, o.seed(),
+                         {purpose_tag(o.purpose()), static_cast<uint64_t>(restart)},
+                         [&](torch::Generator& gen) {
+                           return draw_start(images[k++].unsqueeze(0).cpu(), s, gen);
+                         })
+      .to(images.device());
 }
 
 }  // namespace

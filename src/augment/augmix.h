@@ -50,4 +50,19 @@ class AugMix final : public Transform {
   AugMixOptions options_;
 };
 
+/// AugMax's unmixed chains (AugMax's augmentation before its mixing weights are searched): the
+/// image's `width` chains, each from the image with one severity per image as AugMix's,
+/// returned as floats stacked top to bottom, a (width * size) x size image. Draws: severity,
+/// then each chain's depth and operations.
+class AugMixChains final : public Transform {
+ public:
+  explicit AugMixChains(AugMixOptions options = {});
+  std::string name() const override { return "augmix_chains"; }
+  void apply(Image& image, SampleRng& rng) const override;
+  const AugMixOptions& options() const noexcept { return options_; }
+
+ private:
+  AugMixOptions options_;
+};
+
 }  // namespace dign::augment

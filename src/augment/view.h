@@ -4,6 +4,7 @@
 // made by its chains, "augmix_1" and "augmix_2". The loader draws each view's randomness
 // from (run seed, view name, epoch, image index), so views are independent of each other
 // and of the number of loader threads.
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,9 @@ struct ViewSpec {
   std::string name;
   /// Applied to a copy of the transformed image; null = the transformed image itself.
   std::shared_ptr<const Transform> transform;
+  /// Images the transform returns stacked top to bottom (AugMax's three unmixed chains): the
+  /// view is then float [N,3,stacked*H,W], image k rows [k*H, (k+1)*H). Default: 1.
+  int64_t stacked = 1;
 };
 
 }  // namespace dign::augment

@@ -29,10 +29,15 @@ constexpr uint64_t purpose_tag(std::string_view name) {
   return h;
 }
 
+/// derive_seed(seed, {parts..., part}) from derived = derive_seed(seed, {parts...}).
+constexpr uint64_t extend_seed(uint64_t derived, uint64_t part) {
+  return mix64(derived ^ mix64(part + 0x632be59bd9b4e019ULL));
+}
+
 /// Derives an independent seed from a base seed and a list of counters.
 inline uint64_t derive_seed(uint64_t seed, std::initializer_list<uint64_t> parts) {
   uint64_t h = mix64(seed);
-  for (uint64_t p : parts) h = mix64(h ^ mix64(p + 0x632be59bd9b4e019ULL));
+  for (uint64_t p : parts) h = extend_seed(h, p);
   return h;
 }
 

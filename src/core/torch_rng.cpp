@@ -3,6 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "core/error.h"
+#include "core/rng.h"
 
 // Debian's CPU-only LibTorch ships the CUDA headers too, so their presence is not enough:
 // CMake defines DIGN_TORCH_CUDA when LibTorch was built with CUDA.
@@ -28,6 +29,19 @@ torch::Generator make_generator(const torch::Device& device, uint64_t seed) {
   throw Error(detail::concat("make_generator: no generator for device ", device,
                              ": this LibTorch was built without CUDA (expected cpu)"));
 #endif
+}
+
+torch::Tensor per_image_draws(const std::vector<int64_t>& indices, uint64_t seed,
+                              std::initializer_list<uint64_t> parts,
+                              const std::function<torch::Tensor(torch::Generator&)>& draw) {
+  const uint64_t base = derive_seed(seed, parts);
+  std::vector<torch::Tensor> draws;
+  draws.reserve(indices.size());
+  for (int64_t index : indices) {
+    auto generator = make_generator(torch::kCPU, extend_seed(base, static_cast<uint64_t>(index)));
+    draws.push_back(draw(generator));
+  }
+  return torch::cat(draws);
 }
 
 }  // namespace dign

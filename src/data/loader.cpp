@@ -36,6 +36,8 @@ BatchLoader::BatchLoader(const ImageSet& images, std::vector<int64_t> order,
     for (const auto& view : training_->views) {
       DIGN_CHECK(view.name != "clean" && !view.name.empty(), "loader: view name '", view.name,
                  "' is reserved");
+      DIGN_CHECK(view.stacked >= 1 && (view.stacked == 1 || view.transform), "loader: view '",
+                 view.name, "' stacks ", view.stacked, " images");
     }
   }
   const auto n = static_cast<int64_t>(order_.size());
@@ -121,7 +123,7 @@ HostBatch BatchLoader::prepare(int64_t batch_index) const {
   batch.labels = torch::empty({count}, torch::kInt64);
   if (training_) {
     for (const auto& view : training_->views) {
-      batch.views[view.name] = torch::empty({count, 3, s, s}, torch::kFloat32);
+      batch.views[view.name] = torch::empty({count, 3, view.stacked * s, s}, torch::kFloat32);
     }
   }
   batch.indices.assign(order_.begin() + begin, order_.begin() + end);
@@ -161,10 +163,12 @@ void BatchLoader::prepare_images(int64_t begin, int64_t end, HostBatch& batch) c
         SampleRng view_rng(derive_seed(
             options_.seed(), {purpose_tag("view"), purpose_tag(view.name), epoch, image}));
         view.transform->apply(copy, view_rng);
-        DIGN_CHECK(copy.height() == out_size_ && copy.width() == out_size_, "loader: view '",
-                   view.name, "' changed the image size");
+        DIGN_CHECK(copy.height() == view.stacked * out_size_ && copy.width() == out_size_,
+                   "loader: view '", view.name, "' made a ", copy.height(), "x", copy.width(),
+                   " image, expected ", view.stacked * out_size_, "x", out_size_);
       }
-      augment::to_float_chw(copy, batch.views.at(view.name).data_ptr<float>() + i * plane);
+      augment::to_float_chw(copy,
+                            batch.views.at(view.name).data_ptr<float>() + i * view.stacked * plane);
     }
   }
 }

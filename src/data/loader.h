@@ -58,7 +58,8 @@ struct HostBatch {
   torch::Tensor images;          ///< the clean view: float [B,3,S,S] in [0,1], CPU
   torch::Tensor labels;          ///< int64 [B]
   std::vector<int64_t> indices;  ///< positions in the ImageSet
-  /// The method's further views by name, float [B,3,S,S] each.
+  /// The method's further views by name, float [B,3,S,S] each ([B,3,k*S,S] for a view that
+  /// stacks k images, augment::ViewSpec::stacked).
   std::map<std::string, torch::Tensor> views;
 };
 

@@ -28,17 +28,12 @@ namespace {
 // only.
 torch::Tensor per_image_noise(const std::vector<int64_t>& indices, at::IntArrayRef image_shape,
                               uint64_t seed, uint64_t purpose, double sigma, int64_t copy) {
-  std::vector<torch::Tensor> parts;
-  parts.reserve(indices.size());
   uint64_t level_bits;
   std::memcpy(&level_bits, &sigma, sizeof(level_bits));
-  for (int64_t index : indices) {
-    auto gen = make_generator(torch::kCPU,
-                              derive_seed(seed, {purpose, level_bits, static_cast<uint64_t>(copy),
-                                                 static_cast<uint64_t>(index)}));
-    parts.push_back(at::normal(0.0, sigma, image_shape, gen));
-  }
-  return torch::stack(parts);
+  std::vector<int64_t> shape = {1};
+  shape.insert(shape.end(), image_shape.begin(), image_shape.end());
+  return per_image_draws(indices, seed, {purpose, level_bits, static_cast<uint64_t>(copy)},
+                         [&](torch::Generator& gen) { return at::normal(0.0, sigma, shape, gen); });
 }
 
 }  // namespace

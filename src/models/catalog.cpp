@@ -14,6 +14,10 @@ std::string arch_name(const ArchOptions& arch) {
   return choice_name(arch);
 }
 
+void check_image_size(const ArchOptions& arch, int64_t side) {
+  std::visit([side](const auto& o) { o.check_image_size(side); }, arch);
+}
+
 nlohmann::json to_json(const ArchOptions& arch) {
   return choice_to_json(arch, "arch");
 }

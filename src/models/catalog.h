@@ -3,8 +3,9 @@
 // config.json parser use it; registry.h builds the networks.
 //
 // Adding an architecture: its options struct (kName, kSummary, kReferenceParameters,
-// fields(), validate()) in a header of its own with make_classifier(const ItsOptions&, const
-// ModelData&), the network in the matching .cpp, and one line in ArchOptions below.
+// fields(), validate(), check_image_size()) in a header of its own with make_classifier(const
+// ItsOptions&, const ModelData&), the network in the matching .cpp, and one line in ArchOptions
+// below.
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -12,12 +13,16 @@
 #include <vector>
 
 #include "core/choice.h"
+#include "models/densenet_options.h"
+#include "models/resnet50_options.h"
 #include "models/resnet_options.h"
+#include "models/wide_resnet_options.h"
 
 namespace dign::models {
 
 /// One alternative per architecture.
-using ArchOptions = std::variant<ResNet18Options>;
+using ArchOptions =
+    std::variant<ResNet18Options, WideResNet18Options, DenseNet121Options, ResNet50Options>;
 
 /// Every architecture with its default options.
 const std::vector<ChoiceEntry<ArchOptions>>& arch_catalog();
@@ -28,6 +33,10 @@ ArchOptions arch_named(const std::string& name);
 
 /// The architecture's name ("resnet18").
 std::string arch_name(const ArchOptions& arch);
+
+/// dign::OptionError ("image_size") when `arch` cannot take `side` x `side` images (e.g.
+/// densenet121 below 8 px, where its average pools leave nothing).
+void check_image_size(const ArchOptions& arch, int64_t side);
 
 /// {"arch": name, <its fields>}, as config.json's options record it.
 nlohmann::json to_json(const ArchOptions& arch);

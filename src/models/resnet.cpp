@@ -1,5 +1,8 @@
 #include "models/resnet.h"
 
+#include "core/error.h"
+#include "models/conv_layers.h"
+
 namespace dign::models {
 namespace nn = torch::nn;
 
@@ -14,32 +17,16 @@ torch::Tensor NormalizeImpl::forward(const torch::Tensor& images) {
   return (images - mean_) * inv_std_;
 }
 
-namespace {
-nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride) {
-  return nn::Conv2d(
-      nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false));
-}
-// 2 * multiply-adds of convolution `c` producing an h x w map.
-double conv_flops(const nn::Conv2dImpl& c, int64_t h, int64_t w) {
-  return 2.0 * static_cast<double>(c.weight.numel()) * static_cast<double>(h * w);
-}
-
-// Output side of a convolution with padding kernel/2 (ours): ceil(side / stride).
-int64_t strided(int64_t side, int64_t stride) {
-  return (side + stride - 1) / stride;
-}
-}  // namespace
-
 BasicBlockImpl::BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride)
     : stride_(stride) {
-  conv1_ = register_module("conv1", conv(in_planes, planes, 3, stride));
+  conv1_ = register_module("conv1", conv_no_bias(in_planes, planes, 3, stride));
   bn1_ = register_module("bn1", nn::BatchNorm2d(planes));
-  conv2_ = register_module("conv2", conv(planes, planes, 3, 1));
+  conv2_ = register_module("conv2", conv_no_bias(planes, planes, 3, 1));
   bn2_ = register_module("bn2", nn::BatchNorm2d(planes));
   shortcut_ = register_module("shortcut", nn::Sequential());
   if (stride != 1 || in_planes != planes) {
     // Projection shortcut (option B of He et al.) when the shape changes.
-    shortcut_->push_back(conv(in_planes, planes, 1, stride));
+    shortcut_->push_back(conv_no_bias(in_planes, planes, 1, stride));
     shortcut_->push_back(nn::BatchNorm2d(planes));
   }
 }
@@ -61,20 +48,40 @@ torch::Tensor BasicBlockImpl::forward(const torch::Tensor& x) {
   return out.relu_();
 }
 
-ResNetImpl::ResNetImpl(const ResNet18Options& options, const ModelData& data,
-                       const std::vector<int64_t>& blocks_per_stage) {
-  const int64_t width = options.width();
+ResNetStem resnet_stem(const std::string& name) {
+  if (name == "cifar") return ResNetStem::cifar;
+  if (name == "tiny") return ResNetStem::tiny;
+  throw Error("internal: resnet_stem: unresolved stem '" + name + "'");
+}
+
+ResNetLayout resnet18_layout(const std::vector<int64_t>& widths, ResNetStem stem) {
+  ResNetLayout layout;
+  layout.stem = stem;
+  layout.widths = widths;
+  layout.blocks = {2, 2, 2, 2};
+  layout.block = [](int64_t in_planes, int64_t planes, int64_t stride) {
+    return std::make_shared<BasicBlockImpl>(in_planes, planes, stride);
+  };
+  return layout;
+}
+
+ResNetImpl::ResNetImpl(const ResNetLayout& layout, const ModelData& data)
+    : stem_kind_(layout.stem) {
+  TORCH_INTERNAL_ASSERT(!layout.widths.empty() && layout.widths.size() == layout.blocks.size());
+  // Registration order = LibTorch's (and the paper's PyTorch code's) order of initial draws.
   normalize_ = register_module("normalize", Normalize(data.mean(), data.std()));
-  stem_ = register_module("stem", conv(3, width, 3, 1));
+  const int64_t width = layout.widths[0];
+  stem_ = register_module("stem", layout.stem == ResNetStem::cifar ? conv_no_bias(3, width, 3, 1)
+                                                                   : conv_no_bias(3, width, 7, 2));
   stem_bn_ = register_module("stem_bn", nn::BatchNorm2d(width));
   stages_ = register_module("stages", nn::Sequential());
   int64_t in_planes = width;
-  for (size_t stage = 0; stage < blocks_per_stage.size(); ++stage) {
-    const int64_t planes = width << stage;
-    for (int64_t block = 0; block < blocks_per_stage[stage]; ++block) {
+  for (size_t stage = 0; stage < layout.widths.size(); ++stage) {
+    const int64_t planes = layout.widths[stage];
+    for (int64_t block = 0; block < layout.blocks[stage]; ++block) {
       const int64_t stride = (stage > 0 && block == 0) ? 2 : 1;
-      stages_->push_back(BasicBlock(in_planes, planes, stride));
-      in_planes = planes;
+      stages_->push_back(layout.block(in_planes, planes, stride));
+      in_planes = planes * layout.expansion;
     }
   }
   classifier_ = register_module("classifier", nn::Linear(in_planes, data.num_classes()));
@@ -84,22 +91,37 @@ torch::Tensor ResNetImpl::forward(torch::Tensor images) {
   // Inputs follow the weights' layout (see memory_format.h); a no-op when they agree.
   images = images.contiguous(stem_->weight.suggest_memory_format());
   auto x = stem_bn_(stem_(normalize_(images))).relu_();
+  if (stem_kind_ == ResNetStem::imagenet) {
+    x = torch::max_pool2d(x, /*kernel_size=*/3, /*stride=*/2, /*padding=*/1);
+  }
   x = stages_->forward(x);
   x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
   return classifier_(x);
 }
 
 double ResNetImpl::forward_flops(int64_t height, int64_t width) const {
+  if (stem_kind_ != ResNetStem::cifar) {
+    height = strided(height, 2);
+    width = strided(width, 2);
+  }
   double total = conv_flops(*stem_, height, width);
+  if (stem_kind_ == ResNetStem::imagenet) {  // the max-pool: no FLOPs counted
+    height = strided(height, 2);
+    width = strided(width, 2);
+  }
   for (const auto& block : stages_->children()) {
-    total += std::dynamic_pointer_cast<BasicBlockImpl>(block)->flops(height, width);
+    total += std::dynamic_pointer_cast<ResidualBlockImpl>(block)->flops(height, width);
   }
   return total + 2.0 * static_cast<double>(classifier_->weight.numel());
 }
 
 Classifier make_classifier(const ResNet18Options& options, const ModelData& data) {
   options.validate();
-  return std::make_shared<ResNetImpl>(options, data, std::vector<int64_t>{2, 2, 2, 2});
+  const int64_t w = options.width();
+  return std::make_shared<ResNetImpl>(
+      resnet18_layout({w, 2 * w, 4 * w, 8 * w},
+                      resnet_stem(resolve_stem(options.stem(), data.image_size()))),
+      data);
 }
 
 }  // namespace dign::models

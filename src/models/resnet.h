@@ -1,26 +1,39 @@
 #pragma once
-// ResNet-18 in its CIFAR form (He et al. 2016 as used by the paper): a 3x3
-// stem with no max-pool, four stages of two basic blocks at widths
-// w, 2w, 4w, 8w, global average pooling and a linear classifier. The pooling
-// is adaptive, so the same network takes 32x32 (CIFAR) and 64x64
-// (Tiny-ImageNet) inputs; at 64x64 the last stage sees 8x8 maps.
+// The residual networks, one implementation (He et al. 2016): a stem, four stages of residual
+// blocks (the first block of stages 2-4 halves the map), global average pooling and a linear
+// classifier. ResNet-18 (resnet_options.h) and the paper's Wide-ResNet-18
+// (wide_resnet_options.h) stack basic blocks; ResNet-50 (resnet50_options.h) bottlenecks.
+// The pooling is adaptive, so every variant takes any input size; where the paper's code pools
+// a fixed 4x4 (32x32 with the CIFAR stem, 64x64 with the 7x7/2 one) it computes the same.
 //
 //   auto net = make_classifier(ResNet18Options().width(16), ModelData().num_classes(10));
 //   auto logits = net->forward(images);  // images: [N,3,32,32] in [0,1]
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "models/classifier.h"
 #include "models/resnet_options.h"
 
-#include <vector>
-
 namespace dign::models {
 
-class BasicBlockImpl : public torch::nn::Module {
+/// A block of a residual stage.
+class ResidualBlockImpl : public torch::nn::Module {
  public:
-  BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride);
-  torch::Tensor forward(const torch::Tensor& x);
+  /// x [N, in, h, w] -> [N, out, h', w'].
+  virtual torch::Tensor forward(const torch::Tensor& x) = 0;
   /// Forward FLOPs (see ClassifierImpl::forward_flops) for an h x w input; h and w
   /// become the output's size.
-  double flops(int64_t& h, int64_t& w) const;
+  virtual double flops(int64_t& h, int64_t& w) const = 0;
+};
+
+/// The basic block: 3x3 conv (stride) - BN - ReLU - 3x3 conv - BN, plus the shortcut, ReLU.
+class BasicBlockImpl : public ResidualBlockImpl {
+ public:
+  BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride);
+  torch::Tensor forward(const torch::Tensor& x) override;
+  double flops(int64_t& h, int64_t& w) const override;
 
  private:
   int64_t stride_ = 1;
@@ -28,16 +41,43 @@ class BasicBlockImpl : public torch::nn::Module {
   torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr};
   torch::nn::Sequential shortcut_{nullptr};
 };
-TORCH_MODULE(BasicBlock);
+
+/// The stem, before the first stage.
+enum class ResNetStem {
+  cifar,     ///< 3x3 stride-1 conv, no max-pool (the CIFAR ResNets)
+  tiny,      ///< 7x7 stride-2 conv, no max-pool (the paper's code for 64x64 inputs)
+  imagenet,  ///< 7x7 stride-2 conv, then a 3x3 stride-2 max-pool (torchvision)
+};
+
+/// "cifar" or "tiny" (a resolved stem name, resolve_stem) as a ResNetStem.
+ResNetStem resnet_stem(const std::string& name);
+
+/// Makes one block from `in_planes` channels at `planes` planes and `stride`.
+using BlockFactory = std::function<std::shared_ptr<ResidualBlockImpl>(
+    int64_t in_planes, int64_t planes, int64_t stride)>;
+
+struct ResNetLayout {
+  ResNetStem stem = ResNetStem::cifar;
+  /// Planes of each stage; the stem has as many channels as the first stage's planes.
+  std::vector<int64_t> widths;
+  /// Blocks in each stage.
+  std::vector<int64_t> blocks;
+  /// A block's output channels are planes * expansion (1 basic, 4 bottleneck).
+  int64_t expansion = 1;
+  BlockFactory block;
+};
+
+/// The layout of ResNet-18: two basic blocks at each of `widths` (4 stages).
+ResNetLayout resnet18_layout(const std::vector<int64_t>& widths, ResNetStem stem);
 
 class ResNetImpl : public ClassifierImpl {
  public:
-  ResNetImpl(const ResNet18Options& options, const ModelData& data,
-             const std::vector<int64_t>& blocks_per_stage);
+  ResNetImpl(const ResNetLayout& layout, const ModelData& data);
   torch::Tensor forward(torch::Tensor images) override;
   double forward_flops(int64_t height, int64_t width) const override;
 
  private:
+  ResNetStem stem_kind_ = ResNetStem::cifar;
   Normalize normalize_{nullptr};
   torch::nn::Conv2d stem_{nullptr};
   torch::nn::BatchNorm2d stem_bn_{nullptr};

@@ -6,7 +6,9 @@
 // image from U{1..10} and one forward per view; AugMix's own code: --augmix-severity 3
 // --concat-views. The Jensen-Shannon term is AugMix's (mixture clamped at 1e-7, fp32).
 //
-//   auto objective = make_objective(AugMixOptions().augmix_severity(3).concat_views(true));
+//   AugMixOptions options;
+//   options.augmix().severity(3);
+//   auto objective = make_objective(options.concat_views(true));
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -50,10 +52,13 @@ struct AugMixViewSettings {
     DIGN_CHECK_OPTION(severity() >= 0 && severity() <= 10, "augmix_severity",
                       "expected 1..10, or 0 for a severity drawn per image, got ", severity());
   }
+  /// The settings of the AugMix transforms.
+  augment::AugMixOptions transform_options() const {
+    return augment::AugMixOptions().severity(severity()).all_ops(all_ops());
+  }
   /// "augmix_1" and "augmix_2", each an AugMix of the transformed image.
   std::vector<augment::ViewSpec> views() const {
-    auto augmix = std::make_shared<const augment::AugMix>(
-        augment::AugMixOptions().severity(severity()).all_ops(all_ops()));
+    auto augmix = std::make_shared<const augment::AugMix>(transform_options());
     return {{kAugMixViews[0], augmix}, {kAugMixViews[1], augmix}};
   }
 };

@@ -20,7 +20,9 @@
 
 #include "core/choice.h"
 #include "objectives/adversarial_training.h"
+#include "objectives/augmax.h"
 #include "objectives/augmix.h"
+#include "objectives/deepaugment.h"
 #include "objectives/dign.h"
 #include "objectives/dign_augmix.h"
 #include "objectives/gaussian_noise.h"
@@ -31,9 +33,9 @@
 namespace dign::objectives {
 
 /// One alternative per method, in the order --help lists them.
-using MethodOptions =
-    std::variant<StandardOptions, DignOptions, GaussianNoiseOptions, RseOptions, AugMixOptions,
-                 DignAugMixOptions, AdversarialTrainingOptions, TradesOptions>;
+using MethodOptions = std::variant<StandardOptions, DignOptions, GaussianNoiseOptions, RseOptions,
+                                   AugMixOptions, DignAugMixOptions, AugMaxOptions,
+                                   DeepAugmentOptions, AdversarialTrainingOptions, TradesOptions>;
 
 struct MethodConfig {
   /// Default: dign with the paper's settings.

@@ -8,6 +8,7 @@
 //   out.loss.backward();
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -25,6 +26,15 @@ struct Batch {
   torch::Tensor labels;  ///< int64 [N]
   /// Further views by name, float [N,3,H,W] each (e.g. AugMix's "augmix_1", "augmix_2").
   std::map<std::string, torch::Tensor> views = {};
+  /// The training epoch (from 0), for draws made once per epoch (DeepAugment's kernel sizes
+  /// and dilations). Default: 0 (a batch outside a training loop).
+  int64_t epoch = 0;
+  /// The run's seed (--seed). The generator compute() receives is already derived from
+  /// (seed, epoch, batch) and serves every per-batch draw; a draw that must stay fixed for a
+  /// whole epoch derives its own stream, derive_seed(seed, {purpose_tag(...), epoch}), so it
+  /// depends on the run's seed and the epoch only, never on the batch or the thread count.
+  /// Default: 0.
+  uint64_t seed = 0;
   /// "clean" is `images`; dign::Error naming a view the batch lacks.
   const torch::Tensor& view(const std::string& name) const;
 };

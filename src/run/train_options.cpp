@@ -48,6 +48,8 @@ void TrainOptions::validate() const {
                     "expected stop or skip, got '", on_nonfinite, "'");
   DIGN_CHECK_OPTION(data.image_size >= 0, "image_size", "expected a size >= 0, got ",
                     data.image_size);
+  // Before any data are read; a native size is checked once the data are (TrainingRun::start).
+  if (data.image_size > 0) models::check_image_size(model, data.image_size);
 }
 
 nlohmann::json to_json(const TrainOptions& o) {

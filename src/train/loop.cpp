@@ -65,6 +65,8 @@ StepResult TrainingLoop::step(const data::HostBatch& host, int64_t num_batches,
                               run::TrainState& state, TrainerHooks& hooks) {
   objectives::Batch batch{host.images.to(machine_.device), host.labels.to(machine_.device)};
   for (const auto& [name, view] : host.views) batch.views[name] = view.to(machine_.device);
+  batch.epoch = state.epoch;
+  batch.seed = o_.seed;
   auto generator = make_generator(
       machine_.device,
       derive_seed(o_.seed, {purpose_tag("objective"), static_cast<uint64_t>(state.epoch),

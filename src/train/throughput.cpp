@@ -46,7 +46,8 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, Progress&
   const Machine machine = resolve_machine(o.machine);
   const torch::Device device = machine.device;
 
-  auto model = models::make_model(o.model, models::ModelData().num_classes(o.num_classes));
+  auto model = models::make_model(
+      o.model, models::ModelData().num_classes(o.num_classes).image_size(o.image_size));
   // The weights as `dign train --seed` draws them (on the CPU whatever the device); the
   // random batch and the objective's noise from a stream of their own.
   auto init = make_generator(torch::kCPU, derive_seed(o.seed, {purpose_tag("init")}));
@@ -63,11 +64,13 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, Progress&
                                       torch::TensorOptions(torch::kFloat32).device(device)),
                           torch::randint(o.num_classes, {o.batch_size}, generator,
                                          torch::TensorOptions(torch::kInt64).device(device))};
+  batch.seed = o.seed;  // the first epoch's per-epoch draws (DeepAugment's kernels), as training
   // The method's views (AugMix's) as random images too: the step's cost does not depend on
   // their content, and the loader's cost is loader_bench's.
   for (const auto& view : o.method.views()) {
-    batch.views[view.name] = torch::rand({o.batch_size, 3, o.image_size, o.image_size}, generator,
-                                         torch::TensorOptions(torch::kFloat32).device(device));
+    batch.views[view.name] =
+        torch::rand({o.batch_size, 3, view.stacked * o.image_size, o.image_size}, generator,
+                    torch::TensorOptions(torch::kFloat32).device(device));
   }
 
   progress.message(fmt::format("bench train: {} {}, batch {}, {}x{}, {} on {} ({} threads), {}",

@@ -37,9 +37,14 @@ void TrainingRun::start() {
   machine_ = resolve_machine(o_.machine);
   data_ = prepare_training_data(o_, machine_.threads);
   const auto [mean, std] = data::channel_statistics(data_.train);
-  const models::ModelRecord record{
-      o_.model,
-      models::ModelData().num_classes(data_.dataset.train.num_classes()).mean(mean).std(std)};
+  const auto model_data = models::ModelData()
+                              .num_classes(data_.dataset.train.num_classes())
+                              .mean(mean)
+                              .std(std)
+                              .image_size(data_.image_size);
+  const models::ModelRecord record{o_.model, model_data};
+  // An architecture that does not fit the images: an error under its flag, nothing written.
+  record.validate();
   model_json_ = models::to_json(record);
   build_model();
   const auto ensemble = o_.method.test_time_ensemble();

@@ -105,6 +105,32 @@ TEST(AugMix, AFloatImageEntersTheChainsRoundedAndTheMixAsItIs) {
   EXPECT_LT(max_diff, 0.25 / 255 + 1e-6);
 }
 
+TEST(AugMixChains, StacksTheUnmixedChainsWithOneSeverityPerImage) {
+  const Image input = test_image(32, 8);
+  Image out = input;
+  const AugMixChains chains(AugMixOptions().width(3));
+  SampleRng rng(5);
+  chains.apply(out, rng);
+  ASSERT_TRUE(out.is_float());
+  ASSERT_EQ(out.height(), 96);
+  ASSERT_EQ(out.width(), 32);
+  // Replayed: the severity, then each chain's depth and operations.
+  SampleRng replay(5);
+  const double s = static_cast<double>(1 + replay.below(10));
+  const size_t plane = input.bytes().size();
+  for (size_t k = 0; k < 3; ++k) {
+    std::vector<uint8_t> chain = input.bytes();
+    const uint64_t depth = 1 + replay.below(3);
+    for (uint64_t d = 0; d < depth; ++d) {
+      const AugMixOp op = augmix_ops(false)[replay.below(9)];
+      apply_op(op, sample_op_parameter(op, s, 32, replay), chain.data(), 32, 32);
+    }
+    for (size_t i = 0; i < plane; ++i) {
+      ASSERT_EQ(out.floats()[k * plane + i], unit_float(chain[i])) << "chain " << k;
+    }
+  }
+}
+
 TEST(AugMix, OptionsOutOfRangeAreErrorsNamingTheField) {
   EXPECT_THROW(AugMix(AugMixOptions().severity(11)), Error);
   EXPECT_THROW(AugMix(AugMixOptions().severity(-1)), Error);

@@ -242,6 +242,25 @@ TEST_F(Cli, AugMixMethodsTrainAndTheirFlagsAreChecked) {
   const auto model = models::make_model(models::ResNet18Options().width(2));
   EXPECT_DOUBLE_EQ(record["step_flops_per_image"].get<double>(),
                    3 * 3 * model->forward_flops(32, 32));
+
+  // AugMax: its views from the loader (the chains stacked), its search counted as an attack.
+  expect_one_line_error(train_args("--method augmax --augmax-steps -1"), "--augmax-steps");
+  const auto augmax = run_cli(
+      "bench train --method augmax --augmax-steps 2 --width 2 --batch-size 8 --iters 1 "
+      "--warmup-iters 0 --precision fp32 --json " +
+          dir.str("augmax.json"),
+      dir);
+  ASSERT_EQ(augmax.code, 0) << augmax.err;
+  EXPECT_DOUBLE_EQ(
+      nlohmann::json::parse(read_text_file(dir.str("augmax.json")))["step_flops_per_image"]
+          .get<double>(),
+      (3 * 3 + 2 * 2) * model->forward_flops(32, 32));
+  const auto trained = run_cli(
+      "train --data synthetic --synthetic-train 40 --synthetic-test 20 --width 2 --epochs 1 "
+      "--batch-size 16 --quiet --method augmax --augmax-steps 2 --out " +
+          dir.str("augmax"),
+      dir);
+  ASSERT_EQ(trained.code, 0) << trained.err;
 }
 
 TEST_F(Cli, TrainWithoutDataNamesData) {

@@ -109,6 +109,12 @@ TEST(BatchLoader, AugMixViewsAreTheSameWhateverTheNumberOfWorkers) {
   for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(torch::equal(one[i], three[i])) << i;
   EXPECT_FALSE(torch::equal(one[0], one[1]));
   EXPECT_GE(one[0].min().item<float>(), 0.0f);
+  // A view that stacks images (AugMax's chains): [B,3,k*S,S].
+  const TrainingViews chains{views.transforms,
+                             {{"chains", std::make_shared<augment::AugMixChains>(), 3}}};
+  BatchLoader loader(set, order, LoaderOptions().batch_size(8).seed(4), &chains);
+  EXPECT_EQ(loader.next()->views.at("chains").sizes(),
+            (std::vector<int64_t>{8, 3, 3 * set.height, set.width}));
   EXPECT_LE(one[0].max().item<float>(), 1.0f);
 }
 

@@ -43,6 +43,64 @@ TEST(ResNet18, NormalizationIsPartOfTheModel) {
   EXPECT_TRUE(has_buffer);
 }
 
+std::vector<int64_t> stem_shape(const Classifier& net) {
+  return net->named_parameters()["stem.weight"].sizes().vec();
+}
+
+TEST(ResNet18, StemAutoIsCifarBelow64PixelsAndWhenTheSizeIsUnknown) {
+  const auto w4 = ResNet18Options().width(4);
+  const std::vector<int64_t> cifar = {4, 3, 3, 3}, tiny = {4, 3, 7, 7};
+  EXPECT_EQ(stem_shape(make_model(w4)), cifar);  // no image size: dign 0.2's records
+  EXPECT_EQ(stem_shape(make_model(w4, ModelData().image_size(32))), cifar);
+  EXPECT_EQ(stem_shape(make_model(w4, ModelData().image_size(63))), cifar);
+  EXPECT_EQ(stem_shape(make_model(w4, ModelData().image_size(64))), tiny);
+  EXPECT_EQ(stem_shape(make_model(w4, ModelData().image_size(224))), tiny);
+  // Forced either way, whatever the size.
+  EXPECT_EQ(stem_shape(make_model(ResNet18Options(w4).stem("cifar"), ModelData().image_size(64))),
+            cifar);
+  EXPECT_EQ(stem_shape(make_model(ResNet18Options(w4).stem("tiny"), ModelData().image_size(32))),
+            tiny);
+  EXPECT_EQ(resolve_stem("auto", 0), "cifar");
+  EXPECT_EQ(resolve_stem("auto", 64), "tiny");
+  EXPECT_EQ(resolve_stem("cifar", 64), "cifar");
+}
+
+TEST(ResNet18, TinyImageNetStemHasThePapersParameterCount) {
+  // The paper's resnet18_64 for Tiny-ImageNet's 200 classes (baselines.md section 9); at 10
+  // classes the 7x7 stem adds 64 * 3 * (49 - 9) = 7,680 to 11,173,962.
+  EXPECT_EQ(
+      count_parameters(*make_model(ResNet18Options().stem("tiny"), ModelData().num_classes(200))),
+      11279112);
+  EXPECT_EQ(count_parameters(*make_model(ResNet18Options().stem("tiny"))), 11181642);
+}
+
+TEST(ResNet18, TinyStemHalvesTheMapSoA64PixelImageCostsWhatA32PixelOneDid) {
+  // Past the stem, a 64x64 image with the 7x7/2 stem meets the maps a 32x32 one meets with the
+  // 3x3/1 stem; only the stem's own FLOPs differ: 2 * w * 3 * (49 - 9) * 32 * 32.
+  const int64_t w = 4;
+  const auto cifar = make_model(ResNet18Options().width(w).stem("cifar"));
+  const auto tiny = make_model(ResNet18Options().width(w).stem("tiny"));
+  EXPECT_DOUBLE_EQ(tiny->forward_flops(64, 64),
+                   cifar->forward_flops(32, 32) + 2.0 * w * 3 * (49 - 9) * 32 * 32);
+  // Odd sides round up: a 65x65 image gives 33x33 maps after the stem.
+  EXPECT_DOUBLE_EQ(tiny->forward_flops(65, 65) - tiny->forward_flops(64, 64),
+                   cifar->forward_flops(33, 33) - cifar->forward_flops(32, 32) +
+                       2.0 * w * 3 * (49 - 9) * (33 * 33 - 32 * 32));
+}
+
+TEST(ResNet18, TinyStemForwardAndBackwardAt64Pixels) {
+  auto net = make_model(ResNet18Options().width(2), ModelData().num_classes(5).image_size(64));
+  EXPECT_EQ(stem_shape(net), (std::vector<int64_t>{2, 3, 7, 7}));
+  net->train();
+  const auto logits = net->forward(torch::rand({3, 3, 64, 64}));
+  EXPECT_EQ(logits.sizes(), (std::vector<int64_t>{3, 5}));
+  logits.sum().backward();
+  for (const auto& p : net->named_parameters()) {
+    ASSERT_TRUE(p.value().grad().defined()) << p.key();
+  }
+  EXPECT_GT(net->named_parameters()["stem.weight"].grad().abs().sum().item<double>(), 0);
+}
+
 TEST(ModelRegistry, UnknownNamesAreNamed) {
   const auto message = testing::error_of([] { arch_named("vgg"); });
   EXPECT_TRUE(testing::contains(message, "arch")) << message;
@@ -52,7 +110,8 @@ TEST(ModelRegistry, UnknownNamesAreNamed) {
 
 TEST(ModelRegistry, EveryArchitectureBuildsWithItsReferenceParameterCount) {
   // Each architecture states its trainable parameters at its default (the paper's) options
-  // for 10 classes; the built network must have exactly that many.
+  // for 10 classes; the built network must have exactly that many. (Wide-ResNet-18's 279M
+  // parameters are built too: about 1 s here.)
   for (const auto& entry : arch_catalog()) {
     const auto net = make_model(entry.defaults, ModelData().num_classes(10));
     const int64_t expected =
@@ -65,6 +124,9 @@ TEST(ModelRegistry, EveryArchitectureBuildsWithItsReferenceParameterCount) {
 TEST(ModelRegistry, OptionsOutOfRangeNameTheirField) {
   const auto message = testing::error_of([] { make_model(ResNet18Options().width(5000)); });
   EXPECT_TRUE(testing::contains(message, "width: expected 1 to 4096, got 5000")) << message;
+  EXPECT_EQ(testing::option_error_field(ResNet18Options().stem("imagenet")), "stem");
+  EXPECT_EQ(testing::option_error_field(ResNet18Options().width(0)), "width");
+  EXPECT_EQ(testing::option_error_field(ResNet18Options().stem("tiny")), "none");
 }
 
 }  // namespace
