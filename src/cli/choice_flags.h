@@ -42,10 +42,10 @@ class ChoiceFlags {
       summaries += fmt::format("; {}: {}", entry.name, entry.summary);
     }
     const std::string group = fmt::format("Options of --{}", selector);
-    command.add_option("--" + selector, chosen_, names + summaries)
-        ->check(CLI::IsMember(names_of(catalog)))
-        ->default_str(chosen_)
-        ->group(group);
+    selector_option_ = command.add_option("--" + selector, chosen_, names + summaries)
+                           ->check(CLI::IsMember(names_of(catalog)))
+                           ->default_str(chosen_)
+                           ->group(group);
     for (size_t i = 0; i < instances_.size(); ++i) {
       std::visit([&](auto& options) { bind(command, group, catalog[i].name, options); },
                  instances_[i]);
@@ -64,6 +64,12 @@ class ChoiceFlags {
   }
   ChoiceFlags(const ChoiceFlags&) = delete;
   ChoiceFlags& operator=(const ChoiceFlags&) = delete;
+
+  /// Chooses the alternative `name` unless the selector flag was given (a preset's
+  /// architecture); call after parsing, before resolve().
+  void prefer(const std::string& name) {
+    if (selector_option_->count() == 0) chosen_ = name;
+  }
 
   /// The chosen alternative with the given flags applied. dign::Error naming a flag given
   /// that the chosen alternative does not have.
@@ -156,6 +162,7 @@ class ChoiceFlags {
 
   std::string selector_;
   std::string chosen_;
+  CLI::Option* selector_option_ = nullptr;
   std::vector<Variant> instances_;
   std::map<std::string, Flag> flags_;
 };

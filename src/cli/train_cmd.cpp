@@ -5,6 +5,8 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "cli/choice_flags.h"
 #include "cli/commands.h"
@@ -12,6 +14,7 @@
 #include "cli/progress.h"
 #include "core/error.h"
 #include "core/stop_signal.h"
+#include "run/presets.h"
 #include "train/trainer.h"
 
 namespace dign::cli {
@@ -24,14 +27,29 @@ struct TrainArgs {
   std::shared_ptr<ChoiceFlags<models::ArchOptions>> arch;
   bool quiet = false;
   std::string resume;
+  std::string preset;
+  bool list_presets = false;
+  CLI::App* command = nullptr;
   std::string preload_error;  ///< reading the resumed run's config failed
 
   // A fresh run names its data (no silent default); a resumed run defaults to its own.
   TrainArgs() { o.data.path.clear(); }
+  /// The options: defaults (or the resumed run's), then the preset's values, then the flags
+  /// given, which win over the preset.
   run::TrainOptions options() const {
+    const run::Preset* p = preset.empty() ? nullptr : &run::preset_named(preset);
+    if (p && !p->arch.empty()) arch->prefer(p->arch);
     run::TrainOptions t = o;
     t.method = objectives::MethodConfig{method->resolve()};
     t.model = arch->resolve();
+    if (p) {
+      std::set<std::string> given;
+      for (const CLI::Option* option : command->get_options()) {
+        if (option->count() == 0) continue;
+        for (const auto& name : option->get_lnames()) given.insert("--" + name);
+      }
+      run::apply_preset(*p, t, given);
+    }
     return t;
   }
 };
@@ -118,11 +136,22 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
   cmd->add_option("--loader-threads", o.loader_threads,
                   "Threads preparing training batches (0 = --threads); results do not depend on it")
       ->capture_default_str();
+  cmd->add_option("--preset", a->preset,
+                  "The paper's settings for a dataset: cifar10, cifar100, tiny-imagenet or "
+                  "imagenette (--list-presets shows them); flags given explicitly win")
+      ->excludes("--resume");
+  cmd->add_flag("--list-presets", a->list_presets,
+                "Print the presets and what they set, then exit");
   add_machine_options(*cmd, o.machine);
   add_quiet_option(*cmd, a->quiet);
+  a->command = cmd;
 
   cmd->callback([&action, a] {
     action = [a] {
+      if (a->list_presets) {
+        std::cout << run::presets_table();
+        return 0;
+      }
       DIGN_CHECK(a->preload_error.empty(), a->preload_error);
       DIGN_CHECK(!a->resume.empty() || !a->o.out.empty(),
                  "--out: a run directory is required (or --resume DIR to continue one)");

@@ -78,6 +78,8 @@ nlohmann::json to_json(const TrainOptions& o) {
           {"test_limit", o.test_limit},
           {"val_split", o.val_split},
           {"select_by", o.select_by},
+          {"preset", o.preset},
+          {"preset_values", o.preset_values},
           {"select_limit", o.select_limit},
           {"threads", o.machine.threads},
           {"loader_threads", o.loader_threads},
@@ -134,6 +136,11 @@ TrainOptions train_options_from_json(const nlohmann::json& j, const std::string&
       o.select_by = j.at("select_by").get<std::string>();
     }
     o.select_limit = json_int64_or(j, "select_limit", o.select_limit, source);
+    if (j.contains("preset")) {
+      DIGN_CHECK(j.at("preset").is_string(), source, ": preset must be a string");
+      o.preset = j.at("preset").get<std::string>();
+    }
+    if (j.contains("preset_values")) o.preset_values = j.at("preset_values");
     const int64_t threads = int64(j, "threads");
     DIGN_CHECK(threads >= 0 && threads <= std::numeric_limits<int>::max(), source,
                ": threads out of range: ", threads);

@@ -45,6 +45,10 @@ struct TrainOptions {
   /// Hold out N training images to select the best checkpoint (0 = select on
   /// the test set, as the paper does).
   int64_t val_split = 0;
+  /// The preset the run started from (run/presets.h; "" = none) and the values it set, as
+  /// apply_preset returns them: recorded in config.json, not applied again on resume.
+  std::string preset;
+  nlohmann::json preset_values = nlohmann::json::object();
   /// What picks the best checkpoint: "clean" accuracy on the selection split (the paper), or
   /// "robust" accuracy under PGD-20 at l_inf 8/255 with a random start on `select_limit`
   /// evenly spaced images of it (for adversarial training).
