@@ -1,6 +1,7 @@
-// Images per second of every corruption (Google Benchmark), on 32x32 CIFAR-sized images
-// at each severity, one thread: generation must not be slower than the model evaluation
-// that consumes it. Run: build/bench/corrupt_bench [--benchmark_filter=glass]
+// Images per second of every corruption (Google Benchmark), one thread, on 32x32 CIFAR-sized
+// images at each severity, 64x64 at severity 3 and 224x224 ImageNet-sized ones at each
+// severity: generation must not be slower than the model evaluation that consumes it.
+// Run: build/bench/corrupt_bench [--benchmark_filter=glass]
 // (bench/corrupt.sh writes the JSON and a per-corruption table).
 #include <benchmark/benchmark.h>
 
@@ -21,14 +22,18 @@ const dign::data::ImageSet& images(int64_t side) {
   };
   static const auto cifar = make(32);
   static const auto tiny = make(64);
-  return side == 32 ? cifar : tiny;
+  static const auto imagenet = make(224);
+  return side == 32 ? cifar : side == 64 ? tiny : imagenet;
 }
 
 void corrupt(benchmark::State& state, const dign::corrupt::Corruption* c, int64_t side) {
   const int severity = static_cast<int>(state.range(0));
   const auto& set = images(side);
-  const dign::corrupt::Context context{
-      side == 32 ? dign::corrupt::Table::kCifar : dign::corrupt::Table::kTiny, nullptr};
+  using dign::corrupt::Table;
+  const dign::corrupt::Context context{side == 32   ? Table::kCifar
+                                       : side == 64 ? Table::kTiny
+                                                    : Table::kImageNet,
+                                       nullptr};
   int64_t index = 0;
   for (auto _ : state) {
     const int64_t i = index % set.size();
@@ -46,6 +51,8 @@ const bool registered = [] {
     if (c.benchmark) {
       benchmark::RegisterBenchmark(("tiny/" + c.name).c_str(), corrupt, &c, 64)->Arg(3);
     }
+    benchmark::RegisterBenchmark(("imagenet/" + c.name).c_str(), corrupt, &c, 224)
+        ->DenseRange(1, 5);
   }
   return true;
 }();

@@ -21,6 +21,8 @@ void add_eval_command(CLI::App& app, Action& action);
 void add_demo_command(CLI::App& app, Action& action);
 void add_corrupt_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
+void add_export_command(CLI::App& app, Action& action);
+void add_landscape_command(CLI::App& app, Action& action);
 
 /// Runs the CLI on argv; returns the process exit code. Errors are one line on stderr.
 int run(int argc, char** argv);

@@ -9,6 +9,7 @@
 #include "core/version.h"
 #include "corrupt/preview.h"
 #include "corrupt/write_set.h"
+#include "corrupt/write_tree.h"
 
 namespace dign::cli {
 
@@ -18,6 +19,7 @@ struct CorruptCommandOptions {
   data::DataOptions data;
   std::string out;
   corrupt::GenerateOptions generate;
+  std::string layout = "auto";
   std::string preview;
   int64_t preview_index = 0;
   int threads = 0;
@@ -30,22 +32,29 @@ int run_corrupt(const CorruptCommandOptions& o) {
   const auto threads = set_threads(o.threads);
   data::DataOptions d = o.data;
   d.threads = threads;
-  // Both splits are decoded though only the test split is used: load_dataset has no
-  // test-only mode.
+  d.test_only = true;  // only the test split is corrupted
   const data::Dataset dataset = data::load_dataset(d);
   const data::ImageSet& test = dataset.test;
   corrupt::GenerateOptions g = o.generate;
   g.threads = threads;
   // Resolves the options and loads the frost photographs once, for the preview and the files.
   const auto set = corrupt::generate_corrupted(test, g);
+  const bool tree = o.layout == "tree" || (o.layout == "auto" && test.height == 224);
+  if (o.data.image_size == 224 && o.data.resize == 0) {
+    progress->warning(
+        "--image-size 224 without --resize resizes the shorter side straight to 224; the 224 px "
+        "(ImageNet-C) table was made from the ImageNet evaluation crop, --resize 256 --image-size "
+        "224");
+  }
   if (!o.preview.empty()) {
     DIGN_CHECK(o.preview_index >= 0 && o.preview_index < test.size(),
                "--preview-index: expected 0 to ", test.size() - 1, ", got ", o.preview_index);
     const cv::Mat rgb(static_cast<int>(test.height), static_cast<int>(test.width), CV_8UC3,
                       const_cast<uint8_t*>(test.image(o.preview_index)));
     const corrupt::GenerateOptions& r = set->options();
+    const int scale = test.height >= 128 ? 1 : 3;
     corrupt::write_png(o.preview, corrupt::preview_grid(rgb, r.corruptions, r.severities, r.seed,
-                                                        o.preview_index, set->context(), 3));
+                                                        o.preview_index, set->context(), scale));
     progress->message("wrote " + o.preview);
   }
   if (o.out.empty()) return 0;
@@ -58,8 +67,19 @@ int run_corrupt(const CorruptCommandOptions& o) {
       {"order",
        "the reader's order (ImageFolder: classes sorted, files sorted within each class); the "
        "per-image seed uses this index"},
-      {"class_names", test.class_names}};
-  corrupt::write_corrupted_set(*set, o.out, source, *progress);
+      {"class_names", test.class_names},
+      {"image_size", o.data.image_size},
+      {"resize", o.data.resize},
+      {"test_transform",
+       o.data.resize > 0 ? "torchvision Resize(resize) + CenterCrop(image_size), Pillow's bilinear "
+                           "filter (the ImageNet evaluation crop)"
+       : o.data.image_size > 0 ? "shorter side to image_size (OpenCV), centre crop"
+                               : "none (the stored size)"}};
+  if (tree) {
+    corrupt::write_corrupted_tree(test, set->options(), o.out, source, *progress);
+  } else {
+    corrupt::write_corrupted_set(*set, o.out, source, *progress);
+  }
   progress->message("wrote " + o.out + "/manifest.json");
   return 0;
 }
@@ -69,11 +89,21 @@ int run_corrupt(const CorruptCommandOptions& o) {
 void add_corrupt_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand(
       "corrupt",
-      "Write the corrupted test split in the CIFAR-10-C layout (<corruption>.npy, labels.npy, "
-      "manifest.json), optionally with a preview grid");
+      "Write the corrupted test split: 32x32 and 64x64 images in the CIFAR-10-C layout "
+      "(<corruption>.npy, labels.npy, manifest.json), 224x224 images as ImageNet-C is "
+      "distributed (<corruption>/<severity>/<class>/<file>, JPEG quality 85, manifest.json); "
+      "optionally with a preview grid. The 224 px table expects the ImageNet evaluation crop "
+      "(--resize 256 --image-size 224), the input of make_imagenet_c.py");
   auto o = std::make_shared<CorruptCommandOptions>();
   add_data_options(*cmd, o->data, /*required=*/true);
+  add_resize_option(*cmd, o->data);
   cmd->add_option("--out", o->out, "Output directory");
+  cmd->add_option("--layout", o->layout,
+                  "auto (tree for 224x224 images, npy otherwise), npy (CIFAR-10-C: "
+                  "<corruption>.npy) or tree (ImageNet-C / Tiny-ImageNet-C: one file per image, "
+                  "JPEG at --final-jpeg-quality, PNG when it is 0)")
+      ->check(CLI::IsMember({"auto", "npy", "tree"}))
+      ->capture_default_str();
   add_corruption_options(*cmd, o->generate);
   cmd->add_option("--preview", o->preview,
                   "Also write FILE.png: one test image under every corruption and severity");

@@ -11,12 +11,25 @@ namespace dign::cli {
 void add_eval_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand(
       "eval",
-      "Evaluate a trained run: accuracy and calibration, clean, under Gaussian noise and on "
-      "corrupted data (CIFAR-10-C)");
+      "Evaluate a trained run or a TorchScript model: accuracy and calibration, clean, under "
+      "Gaussian noise and on corrupted data (CIFAR-10-C)");
   auto o = std::make_shared<eval::EvalRunOptions>();
-  cmd->add_option("--model", o->model_dir, "Run directory written by 'dign train'")->required();
-  cmd->add_option("--checkpoint", o->checkpoint, "best|last|PATH")->capture_default_str();
+  cmd->add_option("--model", o->model_dir,
+                  "Run directory written by 'dign train', or a TorchScript file (torch.jit.script "
+                  "or torch.jit.trace, or dign export) mapping float [N,3,H,W] in [0,1] to logits")
+      ->required();
+  cmd->add_option("--checkpoint", o->checkpoint, "best|last|PATH (runs only)")
+      ->capture_default_str();
+  cmd->add_option("--input-mean", o->input_mean,
+                  "TorchScript models only: per-channel mean subtracted before the model, 3 "
+                  "comma-separated values or cifar10 (0.4914,0.4822,0.4465) or imagenet "
+                  "(0.485,0.456,0.406); default none");
+  cmd->add_option("--input-std", o->input_std,
+                  "TorchScript models only: per-channel std the input is divided by, 3 "
+                  "comma-separated values or cifar10 (0.2023,0.1994,0.2010) or imagenet "
+                  "(0.229,0.224,0.225); default none");
   add_data_options(*cmd, o->data, /*required=*/true);
+  add_resize_option(*cmd, o->data);
   cmd->add_option("--report", o->report,
                   "Report FILE.json (CSV and Markdown beside it); default <model>/eval.json");
   cmd->add_option("--test-limit", o->test_limit, "Use N test images (0 = all)");
@@ -47,6 +60,9 @@ void add_eval_command(CLI::App& app, Action& action) {
                   "Another model's eval.json on the same corruptions: adds mCE and relative mCE");
   cmd->add_option("--reliability-diagram", o->reliability_diagram,
                   "Write a reliability diagram (clean and corrupted): FILE.png or FILE.svg");
+  cmd->add_option("--dump-probabilities", o->dump_probabilities,
+                  "Write the clean test images' softmax probabilities, float32 [N, classes] in "
+                  "reader order, to FILE.npy (cross-checks against other implementations)");
   auto attack = std::make_shared<eval::AttackOptions>();
   auto kinds = std::make_shared<std::vector<std::string>>();
   const std::string group = "Robust accuracy under attack";

@@ -28,6 +28,18 @@ void add_data_options(CLI::App& command, data::DataOptions& data, bool required)
       ->capture_default_str();
 }
 
+void add_resize_option(CLI::App& command, data::DataOptions& data) {
+  command
+      .add_option("--resize", data.resize,
+                  "Shorter side the test images are resized to (Pillow's antialiased bilinear, as "
+                  "torchvision's Resize) before the centre crop of --image-size: --resize 256 "
+                  "--image-size 224 is the ImageNet evaluation crop the 224 px (ImageNet-C) table "
+                  "expects. 0 = none: --image-size alone resizes the shorter side straight to its "
+                  "size (OpenCV, area filter)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+}
+
 void add_machine_options(CLI::App& command, MachineOptions& machine) {
   command.add_option("--threads", machine.threads, "Threads (0 = the cores this process may use)")
       ->check(CLI::NonNegativeNumber)
@@ -54,7 +66,7 @@ void add_corruption_options(CLI::App& command, corrupt::GenerateOptions& generat
   command
       .add_option("--corruptions", generate.corruptions,
                   "Comma-separated corruption names (default: all of the benchmark: 19 for "
-                  "32x32 images, 15 for 64x64)")
+                  "32x32 images, 15 for 64x64 and 224x224)")
       ->delimiter(',');
   command.add_option("--severities", generate.severities, "Comma-separated severities, 1 to 5")
       ->delimiter(',')
@@ -70,7 +82,8 @@ void add_corruption_options(CLI::App& command, corrupt::GenerateOptions& generat
   command
       .add_option("--final-jpeg-quality", generate.final_jpeg_quality,
                   "JPEG quality of a save after each corruption, as the Tiny-ImageNet-C writer "
-                  "saved every image (-1 = 85 for 64x64 images, none for 32x32; 0 = none)")
+                  "saved every image (-1 = 85 for 64x64 and 224x224 images, as the released files; "
+                  "none for 32x32; 0 = none)")
       ->check(CLI::Range(-1, 100))
       ->capture_default_str();
 }

@@ -11,6 +11,10 @@ namespace dign::cli {
 /// --data, --format, --image-size, --synthetic-train, --synthetic-test, --synthetic-seed.
 void add_data_options(CLI::App& command, data::DataOptions& data, bool required);
 
+/// --resize: the shorter side test images are resized to before the centre crop of
+/// --image-size (the ImageNet evaluation crop), for the commands that read test images.
+void add_resize_option(CLI::App& command, data::DataOptions& data);
+
 /// --threads, --device, --precision, --memory-format.
 void add_machine_options(CLI::App& command, MachineOptions& machine);
 

@@ -60,6 +60,8 @@ int run(int argc, char** argv) {
     add_demo_command(app, action);
     add_corrupt_command(app, action);
     add_bench_command(app, action);
+    add_export_command(app, action);
+    add_landscape_command(app, action);
     app.parse(argc, argv);
     return action();
   } catch (const CLI::ParseError& e) {

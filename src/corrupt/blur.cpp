@@ -14,9 +14,11 @@
 namespace dign::corrupt {
 namespace {
 
-// Severity tables of make_cifar_c.py (32 px) and make_tinyimagenet_c.py (64 px).
+// Severity tables of make_cifar_c.py (32 px), make_tinyimagenet_c.py (64 px) and
+// make_imagenet_c.py (224 px; corruptions-imagenet-c.md section 1, MIC:289-346).
 constexpr std::array<double, 5> kGaussianSigmaCifar = {0.4, 0.6, 0.7, 0.8, 1.0};
 constexpr std::array<double, 5> kGaussianSigmaTiny = {0.5, 0.75, 1.0, 1.25, 1.5};
+constexpr std::array<double, 5> kGaussianSigmaImageNet = {1, 2, 3, 4, 6};
 
 struct GlassParams {
   double sigma;
@@ -27,6 +29,9 @@ constexpr std::array<GlassParams, 5> kGlassCifar = {
     {{0.05, 1, 1}, {0.25, 1, 1}, {0.4, 1, 1}, {0.25, 1, 2}, {0.4, 1, 2}}};
 constexpr std::array<GlassParams, 5> kGlassTiny = {
     {{0.1, 1, 1}, {0.5, 1, 1}, {0.6, 1, 2}, {0.7, 2, 1}, {0.9, 2, 2}}};
+// At 224 px the blur is real at every severity and d reaches 4, so copies chain further.
+constexpr std::array<GlassParams, 5> kGlassImageNet = {
+    {{0.7, 1, 2}, {0.9, 2, 1}, {1, 2, 3}, {1.1, 3, 2}, {1.5, 4, 2}}};
 
 struct DefocusParams {
   double radius;
@@ -36,6 +41,10 @@ constexpr std::array<DefocusParams, 5> kDefocusCifar = {
     {{0.3, 0.4}, {0.4, 0.5}, {0.5, 0.6}, {1, 0.2}, {1.5, 0.1}}};
 constexpr std::array<DefocusParams, 5> kDefocusTiny = {
     {{0.5, 0.6}, {1, 0.1}, {1.5, 0.1}, {2.5, 0.01}, {3, 0.1}}};
+// Radius 10 is the only use of the r > 8 branch (21 x 21 grid, 5 x 5 anti-aliasing). The
+// kernel is not renormalized after the anti-aliasing: it sums to 1.013 (r 8) and 1.011 (r 10).
+constexpr std::array<DefocusParams, 5> kDefocusImageNet = {
+    {{3, 0.1}, {4, 0.5}, {6, 0.5}, {8, 0.5}, {10, 0.5}}};
 
 struct MotionParams {  // ImageMagick radius and sigma
   double radius;
@@ -44,9 +53,18 @@ struct MotionParams {  // ImageMagick radius and sigma
 constexpr std::array<MotionParams, 5> kMotionCifar = {{{6, 1}, {6, 1.5}, {6, 2}, {8, 2}, {9, 2.5}}};
 constexpr std::array<MotionParams, 5> kMotionTiny = {
     {{10, 1}, {10, 1.5}, {10, 2}, {10, 2.5}, {12, 3}}};
+constexpr std::array<MotionParams, 5> kMotionImageNet = {
+    {{10, 3}, {15, 5}, {15, 8}, {15, 12}, {20, 15}}};
 
-// The same in both scripts: np.arange(1, end, 0.01).
-constexpr std::array<double, 5> kZoomEnd = {1.06, 1.11, 1.16, 1.21, 1.26};
+struct ZoomParams {  // np.arange(1, end, step)
+  double end;
+  double step;
+};
+// The same at 32 and 64 px; at 224 px the step grows: 12, 16, 11, 13, 11 factors.
+constexpr std::array<ZoomParams, 5> kZoomSmall = {
+    {{1.06, 0.01}, {1.11, 0.01}, {1.16, 0.01}, {1.21, 0.01}, {1.26, 0.01}}};
+constexpr std::array<ZoomParams, 5> kZoomImageNet = {
+    {{1.11, 0.01}, {1.16, 0.01}, {1.21, 0.02}, {1.26, 0.02}, {1.31, 0.03}}};
 
 }  // namespace
 
@@ -77,10 +95,12 @@ cv::Mat defocus_kernel(double radius, double alias_sigma) {
   return kernel;
 }
 
-std::vector<double> zoom_factors(double end) {
+std::vector<double> zoom_factors(double end, double step) {
+  DIGN_CHECK(step > 0.0 && end > 1.0, "zoom_factors: expected end > 1 and step > 0, got ", end,
+             ", ", step);
   // numpy: length ceil((stop - start) / step); values start + i * (start + step - start).
-  const auto n = static_cast<size_t>(std::ceil((end - 1.0) / 0.01));
-  const double delta = (1.0 + 0.01) - 1.0;
+  const auto n = static_cast<size_t>(std::ceil((end - 1.0) / step));
+  const double delta = (1.0 + step) - 1.0;
   std::vector<double> factors(n);
   for (size_t i = 0; i < n; ++i) factors[i] = 1.0 + static_cast<double>(i) * delta;
   return factors;
@@ -110,12 +130,13 @@ void glass_shuffle(cv::Mat& image_u8, int max_delta, Rng& rng) {
 }  // namespace detail
 
 cv::Mat gaussian_blur(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
-  const double sigma = pick(kGaussianSigmaCifar, kGaussianSigmaTiny, severity, context);
+  const double sigma =
+      pick(kGaussianSigmaCifar, kGaussianSigmaTiny, kGaussianSigmaImageNet, severity, context);
   return from_unit_truncate(skimage_gaussian(to_unit(rgb), sigma));
 }
 
 cv::Mat glass_blur(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
-  const GlassParams& p = pick(kGlassCifar, kGlassTiny, severity, context);
+  const GlassParams& p = pick(kGlassCifar, kGlassTiny, kGlassImageNet, severity, context);
   // The shuffle runs on np.uint8(gaussian(x) * 255): truncated, not rounded.
   cv::Mat shuffled = from_255_truncate(skimage_gaussian(to_unit(rgb), p.sigma) * 255.0);
   for (int i = 0; i < p.iterations; ++i) detail::glass_shuffle(shuffled, p.max_delta, rng);
@@ -123,7 +144,7 @@ cv::Mat glass_blur(const cv::Mat& rgb, int severity, Rng& rng, const Context& co
 }
 
 cv::Mat defocus_blur(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
-  const DefocusParams& p = pick(kDefocusCifar, kDefocusTiny, severity, context);
+  const DefocusParams& p = pick(kDefocusCifar, kDefocusTiny, kDefocusImageNet, severity, context);
   cv::Mat out;
   // Per channel correlation on float64 with the float32 kernel, default border REFLECT_101.
   cv::filter2D(to_unit(rgb), out, -1, detail::defocus_kernel(p.radius, p.alias_sigma),
@@ -132,15 +153,15 @@ cv::Mat defocus_blur(const cv::Mat& rgb, int severity, Rng&, const Context& cont
 }
 
 cv::Mat motion_blur(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
-  const MotionParams& p = pick(kMotionCifar, kMotionTiny, severity, context);
+  const MotionParams& p = pick(kMotionCifar, kMotionTiny, kMotionImageNet, severity, context);
   DIGN_CHECK(rgb.type() == CV_8UC3, "motion_blur: expected a uint8 HxWx3 image, got type ",
              rgb.type());
   return imagemagick_motion_blur(rgb, p.radius, p.sigma, rng.uniform(-45.0, 45.0));
 }
 
 cv::Mat zoom_blur(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
-  (void)context;  // one table for both sizes
-  const std::vector<double> factors = detail::zoom_factors(at_severity(kZoomEnd, severity));
+  const ZoomParams& p = pick(kZoomSmall, kZoomSmall, kZoomImageNet, severity, context);
+  const std::vector<double> factors = detail::zoom_factors(p.end, p.step);
   // The original works in float32: x = (x / 255.).astype(float32), out accumulates float32
   // zooms (scipy interpolates in double, stores float32), then (x + out) / (n + 1).
   cv::Mat x32;

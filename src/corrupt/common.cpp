@@ -4,6 +4,30 @@
 
 namespace dign::corrupt {
 
+int table_side(Table table) {
+  switch (table) {
+    case Table::kTiny:
+      return 64;
+    case Table::kImageNet:
+      return 224;
+    case Table::kCifar:
+      break;
+  }
+  return 32;
+}
+
+const char* table_name(Table table) {
+  switch (table) {
+    case Table::kTiny:
+      return "tiny-imagenet";
+    case Table::kImageNet:
+      return "imagenet";
+    case Table::kCifar:
+      break;
+  }
+  return "cifar";
+}
+
 cv::Mat to_unit(const cv::Mat& rgb) {
   DIGN_CHECK(rgb.type() == CV_8UC3, "corruption input: expected a uint8 HxWx3 image");
   // k / 255 as numpy divides. convertTo(scale 1/255) multiplies instead, which differs in the

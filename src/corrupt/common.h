@@ -21,12 +21,26 @@ cv::Mat from_255_truncate(const cv::Mat& values);
 template <typename T>
 const T& at_severity(const std::array<T, 5>& table, int severity);
 
-/// The severity's entry of the table the context selects (CIFAR 32 px or Tiny-ImageNet 64 px).
+/// The severity's entry of the table the context selects (CIFAR 32 px, Tiny-ImageNet 64 px or
+/// ImageNet 224 px).
 template <typename T>
-const T& pick(const std::array<T, 5>& cifar, const std::array<T, 5>& tiny, int severity,
-              const Context& context) {
-  return at_severity(context.table == Table::kTiny ? tiny : cifar, severity);
+const T& pick(const std::array<T, 5>& cifar, const std::array<T, 5>& tiny,
+              const std::array<T, 5>& imagenet, int severity, const Context& context) {
+  switch (context.table) {
+    case Table::kTiny:
+      return at_severity(tiny, severity);
+    case Table::kImageNet:
+      return at_severity(imagenet, severity);
+    case Table::kCifar:
+      break;
+  }
+  return at_severity(cifar, severity);
 }
+
+/// The image side each table was made for: 32, 64 or 224.
+int table_side(Table table);
+/// "cifar", "tiny-imagenet" or "imagenet": the table's name in reports and manifests.
+const char* table_name(Table table);
 
 }  // namespace dign::corrupt
 

@@ -1,5 +1,5 @@
 #pragma once
-// The corruptions of CIFAR-10-C / CIFAR-100-C and Tiny-ImageNet-C (Hendrycks &
+// The corruptions of CIFAR-10-C / CIFAR-100-C, Tiny-ImageNet-C and ImageNet-C (Hendrycks &
 // Dietterich, 2019), natively: each works on what those datasets store, a uint8
 // HxWx3 RGB image, with a severity 1-5 and a random source seeded per image, and
 // returns a uint8 image of the same size. Algorithms and severity parameters
@@ -19,8 +19,9 @@
 
 namespace dign::corrupt {
 
-/// Which parameter table: CIFAR-10/100-C (32x32) or Tiny-ImageNet-C (64x64).
-enum class Table { kCifar, kTiny };
+/// Which parameter table: CIFAR-10/100-C (32x32, make_cifar_c.py), Tiny-ImageNet-C (64x64,
+/// make_tinyimagenet_c.py) or ImageNet-C (224x224, make_imagenet_c.py).
+enum class Table { kCifar, kTiny, kImageNet };
 
 /// Everything a corruption may need beyond the image.
 struct Context {

@@ -1,4 +1,5 @@
-// The digital family of make_cifar_c.py / make_tinyimagenet_c.py (corruptions.md 2.14-2.19):
+// The digital family of make_cifar_c.py / make_tinyimagenet_c.py / make_imagenet_c.py
+// (corruptions.md 2.14-2.19, corruptions-imagenet-c.md 2):
 // brightness, contrast, elastic_transform, pixelate, jpeg_compression, saturate.
 #include "corrupt/digital.h"
 
@@ -14,19 +15,23 @@
 #include "corrupt/color.h"
 #include "corrupt/common.h"
 #include "corrupt/filters.h"
+#include "data/pil_resize.h"
 
 namespace dign::corrupt {
 namespace {
 
-// Severity tables: corruptions.md section 1 (CIFAR 32 px, Tiny 64 px).
+// Severity tables: corruptions.md section 1 (CIFAR 32 px, Tiny 64 px) and
+// corruptions-imagenet-c.md section 1 (ImageNet 224 px, make_imagenet_c.py:489-539).
 constexpr std::array<double, 5> kBrightnessCifar = {0.05, 0.1, 0.15, 0.2, 0.3};
-constexpr std::array<double, 5> kBrightnessTiny = {0.1, 0.2, 0.3, 0.4, 0.5};
+constexpr std::array<double, 5> kBrightnessTiny = {0.1, 0.2, 0.3, 0.4, 0.5};  // = ImageNet's
 constexpr std::array<double, 5> kContrastCifar = {0.75, 0.5, 0.4, 0.3, 0.15};
-constexpr std::array<double, 5> kContrastTiny = {0.4, 0.3, 0.2, 0.1, 0.05};
+constexpr std::array<double, 5> kContrastTiny = {0.4, 0.3, 0.2, 0.1, 0.05};  // = ImageNet's
 constexpr std::array<double, 5> kPixelateCifar = {0.95, 0.9, 0.85, 0.75, 0.65};
 constexpr std::array<double, 5> kPixelateTiny = {0.9, 0.8, 0.7, 0.6, 0.5};
+constexpr std::array<double, 5> kPixelateImageNet = {0.6, 0.5, 0.4, 0.3, 0.25};
 constexpr std::array<int, 5> kJpegCifar = {80, 65, 58, 50, 40};
 constexpr std::array<int, 5> kJpegTiny = {65, 58, 50, 40, 25};
+constexpr std::array<int, 5> kJpegImageNet = {25, 18, 15, 10, 7};
 
 struct Saturation {
   double scale, offset;  // S <- clip01(S * scale + offset)
@@ -35,91 +40,27 @@ constexpr std::array<Saturation, 5> kSaturateCifar = {
     {{0.3, 0}, {0.1, 0}, {1.5, 0}, {2, 0.1}, {2.5, 0.2}}};
 constexpr std::array<Saturation, 5> kSaturateTiny = {
     {{0.3, 0}, {0.1, 0}, {2, 0}, {5, 0.1}, {30, 0.2}}};
-
-// ---- pixelate: Pillow's resize(filter=BOX) on uint8, bit for bit -------------------------
-
-// Pillow's 8-bit resampler: weights in fixed point with 22 fraction bits (Resample.c).
-constexpr int kPrecisionBits = 32 - 8 - 2;
-
-struct BoxCoefficients {
-  int ksize = 0;
-  std::vector<int> first, count;  // per output index: first input index, number of taps
-  std::vector<int32_t> weights;   // out_size x ksize
-};
-
-// Pillow's precompute_coeffs + normalize_coeffs_8bpc for the BOX filter (support 0.5).
-// Not cv::INTER_AREA: Pillow gives each input pixel whose centre lies in the window a
-// whole weight, where INTER_AREA weights partial overlaps (they differ for 32 -> 30).
-BoxCoefficients box_coefficients(int in_size, int out_size) {
-  const double scale = static_cast<double>(in_size) / out_size;
-  const double filterscale = std::max(scale, 1.0);
-  const double support = 0.5 * filterscale;
-  BoxCoefficients c;
-  c.ksize = static_cast<int>(std::ceil(support)) * 2 + 1;
-  c.first.resize(out_size);
-  c.count.resize(out_size);
-  c.weights.assign(static_cast<size_t>(out_size) * c.ksize, 0);
-  for (int xx = 0; xx < out_size; ++xx) {
-    const double center = (xx + 0.5) * scale;
-    const int xmin = std::max(static_cast<int>(center - support + 0.5), 0);
-    const int xmax = std::min(static_cast<int>(center + support + 0.5), in_size) - xmin;
-    std::vector<double> k(static_cast<size_t>(std::max(xmax, 0)));
-    double ww = 0.0;
-    for (int x = 0; x < xmax; ++x) {
-      const double arg = (x + xmin - center + 0.5) / filterscale;
-      k[x] = (arg > -0.5 && arg <= 0.5) ? 1.0 : 0.0;
-      ww += k[x];
-    }
-    for (int x = 0; x < xmax; ++x) {
-      const double w = ww != 0.0 ? k[x] / ww : k[x];
-      c.weights[static_cast<size_t>(xx) * c.ksize + x] =
-          static_cast<int32_t>(0.5 + w * (1 << kPrecisionBits));
-    }
-    c.first[xx] = xmin;
-    c.count[xx] = xmax;
-  }
-  return c;
-}
-
-// One resampling pass along columns (horizontal) or rows (vertical) of a uint8 HxWx3 image,
-// rounding to uint8 as Pillow does between and after its two passes.
-cv::Mat box_pass(const cv::Mat& in, int out_size, bool horizontal) {
-  const int in_size = horizontal ? in.cols : in.rows;
-  const BoxCoefficients c = box_coefficients(in_size, out_size);
-  cv::Mat out =
-      horizontal ? cv::Mat(in.rows, out_size, CV_8UC3) : cv::Mat(out_size, in.cols, CV_8UC3);
-  for (int y = 0; y < out.rows; ++y) {
-    for (int x = 0; x < out.cols; ++x) {
-      const int o = horizontal ? x : y;
-      const int32_t* k = &c.weights[static_cast<size_t>(o) * c.ksize];
-      for (int ch = 0; ch < 3; ++ch) {
-        int32_t ss = 1 << (kPrecisionBits - 1);
-        for (int t = 0; t < c.count[o]; ++t) {
-          const int src = c.first[o] + t;
-          const cv::Vec3b& p = horizontal ? in.at<cv::Vec3b>(y, src) : in.at<cv::Vec3b>(src, x);
-          ss += p[ch] * k[t];
-        }
-        out.at<cv::Vec3b>(y, x)[ch] = cv::saturate_cast<uint8_t>(ss >> kPrecisionBits);
-      }
-    }
-  }
-  return out;
-}
-
-// PIL Image.resize((width, height), BOX): horizontal pass first, then vertical.
-cv::Mat pil_box_resize(const cv::Mat& rgb, int width, int height) {
-  return box_pass(box_pass(rgb, width, /*horizontal=*/true), height, /*horizontal=*/false);
-}
+constexpr std::array<Saturation, 5> kSaturateImageNet = {
+    {{0.3, 0}, {0.1, 0}, {2, 0}, {5, 0.1}, {20, 0.2}}};
 
 // ---- elastic_transform ---------------------------------------------------------------
 
 struct Elastic {
-  double alpha, sigma, jitter;  // fractions of IMSIZE (32 or 64), as the original writes them
+  double alpha, sigma, jitter;  // fractions of IMSIZE (32, 64 or 244), as the original writes them
 };
 constexpr std::array<Elastic, 5> kElasticCifar = {
     {{0, 0, 0.08}, {0.05, 0.2, 0.07}, {0.08, 0.06, 0.06}, {0.1, 0.04, 0.05}, {0.1, 0.03, 0.03}}};
 constexpr std::array<Elastic, 5> kElasticTiny = {
     {{0, 0, 0.08}, {0.05, 0.3, 0.06}, {0.1, 0.08, 0.06}, {0.1, 0.03, 0.03}, {0.16, 0.03, 0.02}}};
+// make_imagenet_c.py's fractions are of 244 ("244 should have been 224, but ultimately nothing
+// is incorrect", MIC:540): in pixels (488, 170.8, 24.4), (488, 19.52, 48.8), then small warps.
+// So s1 and s2 are mostly large random affines, and s1's displacement kernel (half-width 512)
+// is wider than the image. The affine's centre and half-size still come from the image (112, 74).
+constexpr std::array<Elastic, 5> kElasticImageNet = {
+    {{2, 0.7, 0.1}, {2, 0.08, 0.2}, {0.05, 0.01, 0.02}, {0.07, 0.01, 0.02}, {0.12, 0.01, 0.02}}};
+double elastic_imsize(Table table) {
+  return table == Table::kImageNet ? 244.0 : table == Table::kTiny ? 64.0 : 32.0;
+}
 
 // scipy.ndimage.map_coordinates(order=1, mode='reflect') at (row + dy, col + dx), per channel;
 // float32 image in and out, interpolation in double as scipy does. Border: half-sample
@@ -172,7 +113,7 @@ cv::Mat float32_unit_to_u8(const cv::Mat& v) {
 
 cv::Mat brightness(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
   // V <- clip01(V + c) in skimage's HSV.
-  const double c = pick(kBrightnessCifar, kBrightnessTiny, severity, context);
+  const double c = pick(kBrightnessCifar, kBrightnessTiny, kBrightnessTiny, severity, context);
   cv::Mat hsv = rgb2hsv(to_unit(rgb));
   for (auto it = hsv.begin<cv::Vec3d>(); it != hsv.end<cv::Vec3d>(); ++it) {
     (*it)[2] = std::min(std::max((*it)[2] + c, 0.0), 1.0);
@@ -182,7 +123,7 @@ cv::Mat brightness(const cv::Mat& rgb, int severity, Rng&, const Context& contex
 
 cv::Mat contrast(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
   // y = clip01((x - mean) c + mean), mean per channel over the image.
-  const double c = pick(kContrastCifar, kContrastTiny, severity, context);
+  const double c = pick(kContrastCifar, kContrastTiny, kContrastTiny, severity, context);
   cv::Mat x = to_unit(rgb);
   cv::Vec3d mean(0, 0, 0);
   // numpy's mean over axes (0, 1) of an HxWx3 array adds pixels in raster order.
@@ -195,8 +136,8 @@ cv::Mat contrast(const cv::Mat& rgb, int severity, Rng&, const Context& context)
 }
 
 cv::Mat elastic_transform(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
-  const Elastic& frac = pick(kElasticCifar, kElasticTiny, severity, context);
-  const double imsize = context.table == Table::kTiny ? 64.0 : 32.0;
+  const Elastic& frac = pick(kElasticCifar, kElasticTiny, kElasticImageNet, severity, context);
+  const double imsize = elastic_imsize(context.table);
   const double alpha = imsize * frac.alpha, sigma = imsize * frac.sigma;
   const double jitter = imsize * frac.jitter;
   DIGN_CHECK(rgb.type() == CV_8UC3, "elastic_transform: expected a uint8 HxWx3 image");
@@ -244,11 +185,15 @@ cv::Mat elastic_transform(const cv::Mat& rgb, int severity, Rng& rng, const Cont
 
 cv::Mat pixelate(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
   // PIL BOX down to int(size * c), then BOX up (= nearest neighbour): square blocks.
-  const double c = pick(kPixelateCifar, kPixelateTiny, severity, context);
+  // Pillow's BOX, not cv::INTER_AREA: Pillow gives each input pixel whose centre lies in the
+  // window a whole weight, where INTER_AREA weights partial overlaps (they differ for 32 -> 30).
+  const double c = pick(kPixelateCifar, kPixelateTiny, kPixelateImageNet, severity, context);
   DIGN_CHECK(rgb.type() == CV_8UC3, "pixelate: expected a uint8 HxWx3 image");
   const int w = std::max(static_cast<int>(rgb.cols * c), 1);
   const int h = std::max(static_cast<int>(rgb.rows * c), 1);
-  return pil_box_resize(pil_box_resize(rgb, w, h), rgb.cols, rgb.rows);
+  using data::PilFilter;
+  return data::pil_resize(data::pil_resize(rgb, w, h, PilFilter::kBox), rgb.cols, rgb.rows,
+                          PilFilter::kBox);
 }
 
 cv::Mat jpeg_round_trip(const cv::Mat& rgb, int quality) {
@@ -272,12 +217,12 @@ cv::Mat jpeg_round_trip(const cv::Mat& rgb, int quality) {
 
 cv::Mat jpeg_compression(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
   DIGN_CHECK(rgb.type() == CV_8UC3, "jpeg_compression: expected a uint8 HxWx3 image");
-  return jpeg_round_trip(rgb, pick(kJpegCifar, kJpegTiny, severity, context));
+  return jpeg_round_trip(rgb, pick(kJpegCifar, kJpegTiny, kJpegImageNet, severity, context));
 }
 
 cv::Mat saturate(const cv::Mat& rgb, int severity, Rng&, const Context& context) {
   // S <- clip01(S scale + offset) in skimage's HSV; gray has H = 0, so an offset tints it red.
-  const Saturation& c = pick(kSaturateCifar, kSaturateTiny, severity, context);
+  const Saturation& c = pick(kSaturateCifar, kSaturateTiny, kSaturateImageNet, severity, context);
   cv::Mat hsv = rgb2hsv(to_unit(rgb));
   for (auto it = hsv.begin<cv::Vec3d>(); it != hsv.end<cv::Vec3d>(); ++it) {
     (*it)[1] = std::min(std::max((*it)[1] * c.scale + c.offset, 0.0), 1.0);

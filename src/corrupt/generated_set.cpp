@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "corrupt/common.h"
 #include "corrupt/digital.h"
 #include "corrupt/registry.h"
 #include "corrupt/weather/frost_texture.h"
@@ -14,9 +15,11 @@ namespace dign::corrupt {
 Table table_for_size(int64_t height, int64_t width) {
   if (height == 32 && width == 32) return Table::kCifar;
   if (height == 64 && width == 64) return Table::kTiny;
-  throw Error(detail::concat("corruptions: images are ", height, "x", width,
-                             "; the severity parameters cover 32x32 (CIFAR-10/100-C) and 64x64 "
-                             "(Tiny-ImageNet-C) images (use --image-size 32 or 64)"));
+  if (height == 224 && width == 224) return Table::kImageNet;
+  throw Error(detail::concat(
+      "corruptions: images are ", height, "x", width,
+      "; the severity parameters cover 32x32 (CIFAR-10/100-C), 64x64 (Tiny-ImageNet-C) and "
+      "224x224 (ImageNet-C) images (use --image-size 32 or 64, or --resize 256 --image-size 224)"));
 }
 
 GenerateOptions resolved(GenerateOptions o, Table table) {
@@ -34,8 +37,9 @@ GenerateOptions resolved(GenerateOptions o, Table table) {
   DIGN_CHECK_OPTION(
       std::adjacent_find(o.severities.begin(), o.severities.end()) == o.severities.end(),
       "severities", "a severity is listed twice");
-  // The Tiny-ImageNet-C writer saved every image as JPEG quality 85; CIFAR-10-C is .npy.
-  if (o.final_jpeg_quality == -1) o.final_jpeg_quality = table == Table::kTiny ? 85 : 0;
+  // The Tiny-ImageNet-C and ImageNet-C writers saved every image as JPEG quality 85;
+  // CIFAR-10-C is .npy.
+  if (o.final_jpeg_quality == -1) o.final_jpeg_quality = table == Table::kCifar ? 0 : 85;
   DIGN_CHECK_OPTION(o.final_jpeg_quality >= 0 && o.final_jpeg_quality <= 100, "final_jpeg_quality",
                     "expected 0 (none), 1 to 100, or -1 (the table's), got ", o.final_jpeg_quality);
   DIGN_CHECK(o.threads >= 1, "threads: expected at least 1");
@@ -77,14 +81,23 @@ void GeneratedSet::read(size_t c, size_t s, int64_t begin, int64_t count, uint8_
 }
 
 nlohmann::json GeneratedSet::describe() const {
-  return {{"source", "generated"},
-          {"seed", options_.seed},
-          {"table", table_ == Table::kCifar ? "cifar" : "tiny-imagenet"},
-          {"frost",
-           options_.frost_dir.empty() ? "procedural" : "photographs from " + options_.frost_dir},
-          {"final_jpeg_quality", options_.final_jpeg_quality > 0
-                                     ? nlohmann::json(options_.final_jpeg_quality)
-                                     : nlohmann::json(nullptr)}};
+  nlohmann::json j = {
+      {"source", "generated"},
+      {"seed", options_.seed},
+      {"table", table_name(table_)},
+      {"frost",
+       options_.frost_dir.empty() ? "procedural" : "photographs from " + options_.frost_dir},
+      {"final_jpeg_quality", options_.final_jpeg_quality > 0
+                                 ? nlohmann::json(options_.final_jpeg_quality)
+                                 : nlohmann::json(nullptr)}};
+  if (table_ == Table::kImageNet) {
+    j["mce_note"] =
+        "ImageNet-C's published AlexNet errors are 1000-class top-1 errors over 50,000 images per "
+        "corruption and severity; they are no normalizer for a model of other classes (e.g. "
+        "10-class ImageNette): mCE here needs --baseline with a report of your own baseline "
+        "model on the same images";
+  }
+  return j;
 }
 
 std::unique_ptr<GeneratedSet> generate_corrupted(const data::ImageSet& images,

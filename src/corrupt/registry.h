@@ -13,7 +13,8 @@ const std::vector<Corruption>& corruption_catalog();
 /// dign::Error listing the valid names when `name` is unknown.
 const Corruption& find_corruption(const std::string& name);
 
-/// Names for a benchmark: all 19 for CIFAR, the 15 benchmark ones for Tiny-ImageNet-C.
+/// Names for a benchmark: all 19 for CIFAR, the 15 benchmark ones for Tiny-ImageNet-C and
+/// ImageNet-C (whose release also holds the 4 extras; --corruptions adds them).
 std::vector<std::string> corruption_names(Table table);
 
 /// The seed of image `index` under (corruption, severity) for a run seed: results

@@ -37,6 +37,11 @@ std::string detect_format(const std::string& path) {
 Dataset load_dataset(const DataOptions& options) {
   const std::string format =
       options.format == "auto" ? detect_format(options.path) : options.format;
+  DIGN_CHECK_OPTION(options.resize == 0 || format == "imagefolder" || format == "tiny-imagenet",
+                    "resize", "applies to decoded images (imagefolder, tiny-imagenet), not to ",
+                    format, " data");
+  const ImageFolderOptions folder{options.image_size, options.threads, options.resize,
+                                  options.test_only};
   Dataset dataset;
   if (format == "synthetic") {
     SyntheticOptions s;
@@ -49,9 +54,9 @@ Dataset load_dataset(const DataOptions& options) {
   } else if (format == "cifar-binary") {
     dataset = read_cifar_binary(options.path);
   } else if (format == "imagefolder") {
-    dataset = read_image_folder(options.path, {options.image_size, options.threads});
+    dataset = read_image_folder(options.path, folder);
   } else if (format == "tiny-imagenet") {
-    dataset = read_tiny_imagenet(options.path, {options.image_size, options.threads});
+    dataset = read_tiny_imagenet(options.path, folder);
   } else {
     throw OptionError(
         "format", detail::concat("unknown format '", format,
@@ -59,7 +64,7 @@ Dataset load_dataset(const DataOptions& options) {
                                  "synthetic)"));
   }
   dataset.path = options.path;
-  DIGN_CHECK_OPTION(dataset.train.size() > 0, "data", options.path,
+  DIGN_CHECK_OPTION(dataset.train.size() > 0 || options.test_only, "data", options.path,
                     ": the training split is empty");
   DIGN_CHECK_OPTION(dataset.test.size() > 0, "data", options.path, ": the test split is empty");
   return dataset;

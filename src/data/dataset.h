@@ -18,6 +18,15 @@ struct DataOptions {
   std::string format = "auto";
   /// Resize and crop images to this side (0 = keep the stored size, which must agree).
   int64_t image_size = 0;
+  /// With image_size S > 0: test images are first resized (shorter side to R, Pillow's
+  /// antialiased bilinear) and then centre-cropped to S x S, as torchvision's Resize(R) +
+  /// CenterCrop(S): the ImageNet evaluation crop with R = 256, S = 224, which ImageNet-C was made
+  /// from. 0 = none (the shorter side goes straight to S). Decoded images only (imagefolder,
+  /// tiny-imagenet). Default: 0
+  int64_t resize = 0;
+  /// Decode the test split only (the training split is listed for its classes but left empty):
+  /// for commands that use nothing else, such as `dign corrupt`. Default: false
+  bool test_only = false;
   /// Decoding threads.
   int threads = 1;
   /// Size of the generated splits for `synthetic`.

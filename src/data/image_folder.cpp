@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "data/image_header.h"
+#include "data/pil_resize.h"
 
 namespace dign::data {
 namespace fs = std::filesystem;
@@ -111,6 +112,17 @@ cv::Mat resize_and_crop(const cv::Mat& image, int side, const std::string& path)
   return resized(cv::Rect(left, top, side, side));
 }
 
+// torchvision's Resize(resize) + CenterCrop(side) with Pillow's filter (pil_resize.h), after the
+// same check on the resized size as resize_and_crop.
+cv::Mat imagenet_crop(const cv::Mat& image, int resize, int side, const std::string& path) {
+  const cv::Size size = shorter_side_size(image.cols, image.rows, resize);
+  const int64_t longer = std::max(size.width, size.height);
+  DIGN_CHECK(longer <= kMaxImageSide && longer * resize <= kMaxImagePixels, path, ": a ",
+             image.cols, "x", image.rows, " image resized to a shorter side of ", resize,
+             " would be ", longer, " pixels long; aspect ratio too extreme");
+  return imagenet_eval_crop(image, resize, side);
+}
+
 std::string size_text(int64_t width, int64_t height) {
   return std::to_string(width) + "x" + std::to_string(height);
 }
@@ -126,6 +138,13 @@ void validate(const ImageFolderOptions& options) {
   DIGN_CHECK(options.image_size >= 0 && options.image_size <= kMaxImageSide,
              "image_size must be 0 (native size) or in [1, ", kMaxImageSide, "], got ",
              options.image_size);
+  DIGN_CHECK_OPTION(options.resize == 0 || options.image_size > 0, "resize",
+                    "needs --image-size, the side of the centre crop after the resize (the "
+                    "ImageNet evaluation crop: --resize 256 --image-size 224)");
+  DIGN_CHECK_OPTION(options.resize == 0 ||
+                        (options.resize >= options.image_size && options.resize <= kMaxImageSide),
+                    "resize", "expected 0 (none) or a shorter side from --image-size (",
+                    options.image_size, ") to ", kMaxImageSide, ", got ", options.resize);
   DIGN_CHECK(options.threads >= 1 && options.threads <= 1024, "threads must be in [1, 1024], got ",
              options.threads);
 }
@@ -182,10 +201,11 @@ ImageSet decode_images(const std::vector<std::string>& files, const std::vector<
   validate(options);
   DIGN_CHECK(files.size() == labels.size(), "decode_images: ", files.size(), " files but ",
              labels.size(), " labels");
-  const int64_t n = static_cast<int64_t>(files.size());
   ImageSet set;
-  set.labels = labels;
   set.class_names = class_names;
+  if (training && options.test_only) return set;
+  const int64_t n = static_cast<int64_t>(files.size());
+  set.labels = labels;
   set.sources = files;
 
   // Fix the stored size before decoding in parallel, so every image has its
@@ -223,7 +243,11 @@ ImageSet decode_images(const std::vector<std::string>& files, const std::vector<
   auto decode_one = [&](int64_t i) {
     const std::string& path = files[static_cast<size_t>(i)];
     const cv::Mat image = decode_file(path);
-    if (side > 0) {
+    if (side > 0 && options.resize > 0 && !training) {
+      store_rgb(
+          imagenet_crop(image, static_cast<int>(options.resize), static_cast<int>(side), path),
+          set.image(i));
+    } else if (side > 0) {
       store_rgb(resize_and_crop(image, static_cast<int>(side), path), set.image(i));
     } else {
       DIGN_CHECK(image.rows == set.height && image.cols == set.width,

@@ -30,6 +30,13 @@ struct ImageFolderOptions {
   int64_t image_size = 0;
   /// Decoding threads; the result does not depend on it. Default: 1
   int threads = 1;
+  /// With image_size S > 0 and R > 0, test images are instead resized with Pillow's
+  /// antialiased bilinear filter to a shorter side of R and centre-cropped to S x S, as
+  /// torchvision's Resize(R) + CenterCrop(S) (imagenet_eval_crop in pil_resize.h; R = 256,
+  /// S = 224 is the ImageNet evaluation crop). R >= S. Training images are unaffected. Default: 0
+  int64_t resize = 0;
+  /// Leave the training split empty (its classes are still listed). Default: false
+  bool test_only = false;
 };
 
 /// True if dir/train holds class folders and dir/test or dir/val exists.
@@ -61,7 +68,8 @@ std::vector<std::string> list_subfolders(const std::string& dir);
 void store_rgb(const cv::Mat& bgr, uint8_t* out);
 
 /// Decodes `files` (PNG or JPEG) into one ImageSet, files[i] labelled
-/// labels[i], with `threads` threads and a result independent of it.
+/// labels[i], with `threads` threads and a result independent of it. With
+/// options.test_only, a training split comes back empty (class names only).
 /// Headers claiming more than kMaxImageSide / kMaxImagePixels are refused
 /// before decoding. Resizing follows `options.image_size` (see above;
 /// `training` picks the train or test size). With image_size 0, every image

@@ -12,10 +12,14 @@
 #include "core/memory.h"
 #include "core/version.h"
 #include "data/corrupted_set.h"
+#include "data/loader.h"
+#include "data/npy.h"
 #include "eval/conditions.h"
 #include "eval/report.h"
 #include "metrics/reliability_diagram.h"
+#include "models/inference.h"
 #include "models/memory_format.h"
+#include "models/scripted_classifier.h"
 #include "run/load_run.h"
 
 namespace dign::eval {
@@ -30,6 +34,55 @@ nlohmann::json read_baseline(const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     throw OptionError("baseline", detail::concat(path, ": not valid JSON (", e.what(), ")"));
   }
+}
+
+/// The model: a run's checkpoint, or a TorchScript file with the normalization put before it.
+run::LoadedRun load_model(const EvalRunOptions& o) {
+  if (!run::is_model_file(o.model_dir)) {
+    DIGN_CHECK_OPTION(
+        o.input_mean.empty() && o.input_std.empty(),
+        o.input_mean.empty() ? "input_std" : "input_mean",
+        "only for a TorchScript --model file (a dign run normalizes inside the model)");
+    return run::load_run(o.model_dir, o.checkpoint);
+  }
+  DIGN_CHECK_OPTION(o.checkpoint == "best", "checkpoint",
+                    "only for a run directory (--model is a TorchScript file)");
+  return run::load_scripted_model(o.model_dir,
+                                  models::parse_input_normalization(o.input_mean, o.input_std));
+}
+
+/// A TorchScript model's classes, from its output on the first (up to) two test images; they
+/// must be the data's.
+void probe_classes(run::LoadedRun& run, const data::ImageSet& test, const torch::Device& device,
+                   const std::string& data_path) {
+  const int64_t n = std::min<int64_t>(2, test.size());
+  DIGN_CHECK(n > 0, data_path, ": the test split has no images");
+  const torch::Tensor probe = data::to_float_batch(test.image(0), n, test.height, test.width);
+  const int64_t classes =
+      models::scripted_output_classes(*run.model, probe.to(device), run.checkpoint);
+  DIGN_CHECK(classes == test.num_classes(), run.checkpoint, ": the model scores ", classes,
+             " classes but ", data_path, " has ", test.num_classes());
+  run.record.data.num_classes(classes);
+}
+
+/// --dump-probabilities: softmax probabilities of the clean test images, as the clean condition
+/// computes them (models::predict_probabilities, the same batches and precision).
+void dump_probabilities(const std::string& path, models::ClassifierImpl& model,
+                        const data::ImageSet& test, const torch::Device& device,
+                        const EvalOptions& eval) {
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < test.size(); start += eval.batch_size) {
+    const int64_t n = std::min(eval.batch_size, test.size() - start);
+    const torch::Tensor x = data::to_float_batch(test.image(start), n, test.height, test.width);
+    parts.push_back(models::predict_probabilities(model, x.to(device), eval.precision).cpu());
+  }
+  const torch::Tensor p = torch::cat(parts).contiguous();
+  data::NpyArray array;
+  array.dtype = "f4";
+  array.shape = {p.size(0), p.size(1)};
+  const auto* bytes = static_cast<const uint8_t*>(p.data_ptr());
+  array.data.assign(bytes, bytes + p.numel() * static_cast<int64_t>(sizeof(float)));
+  data::write_npy(path, array);
 }
 
 }  // namespace
@@ -49,16 +102,22 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
   for (const auto& attack : o.attacks) attack.validate();
   DIGN_CHECK_OPTION(o.baseline.empty() || !o.corrupted.empty(), "baseline",
                     "needs --corrupted (the baseline's errors are per corruption)");
+  DIGN_CHECK_OPTION(
+      o.dump_probabilities.empty() || fs::path(o.dump_probabilities).extension() == ".npy",
+      "dump_probabilities", "expected a FILE.npy, got '", o.dump_probabilities, "'");
   const nlohmann::json baseline = read_baseline(o.baseline);
-  run::LoadedRun run = run::load_run(o.model_dir, o.checkpoint);
+  run::LoadedRun run = load_model(o);
+  // Beside a TorchScript file (m.pt -> m.eval.json), inside a run directory.
   const std::string report_path =
-      !o.report.empty()
-          ? o.report
-          : (fs::path(o.model_dir.empty() ? "." : o.model_dir) / "eval.json").string();
+      !o.report.empty() ? o.report
+      : run.scripted    ? fs::path(o.model_dir).replace_extension(".eval.json").string()
+                     : (fs::path(o.model_dir.empty() ? "." : o.model_dir) / "eval.json").string();
 
   const Machine machine = resolve_machine(o.machine);
   run.model->to(machine.device);
-  models::apply_memory_format(*run.model, machine.memory_format);
+  // A TorchScript model keeps the memory format it was saved with: its own code may view() its
+  // activations, which channels-last weights would make non-contiguous.
+  if (!run.scripted) models::apply_memory_format(*run.model, machine.memory_format);
 
   data::DataOptions d = o.data;
   d.threads = machine.threads;
@@ -70,6 +129,7 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
       o.test_limit > 0 ? data::subset(dataset.test,
                                       data::limit_per_class(dataset.test, o.test_limit, &per_class))
                        : std::move(dataset.test);
+  if (run.scripted) probe_classes(run, test, machine.device, o.data.path);
   DIGN_CHECK_OPTION(run.record.data.num_classes() == test.num_classes(), "data", o.data.path,
                     ": has ", test.num_classes(), " classes but the model was trained on ",
                     run.record.data.num_classes());
@@ -80,6 +140,8 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
   eval.ensemble_sigma = run.ensemble.sigma;
   DIGN_CHECK_OPTION(eval.ensemble == 1 || eval.ensemble_sigma > 0, "ensemble", eval.ensemble,
                     ": the model records no ensemble noise level (only RSE runs have one)");
+  DIGN_CHECK_OPTION(o.dump_probabilities.empty() || eval.ensemble == 1, "dump_probabilities",
+                    "not with a test-time ensemble (its probabilities average noisy copies)");
 
   std::vector<std::unique_ptr<Condition>> conditions;
   conditions.push_back(std::make_unique<CleanCondition>(test));
@@ -104,12 +166,22 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
 
   nlohmann::json report;
   report["schema_version"] = kReportSchemaVersion;
-  report["model"] = {{"run_dir", o.model_dir},
-                     {"checkpoint", run.checkpoint},
-                     {"checkpoint_epoch", run.checkpoint_epoch},
-                     {"method", run.config.contains("options") ? run.config["options"]["method"]
-                                                               : nlohmann::json(nullptr)}};
-  report["model"].update(models::to_json(run.record.arch));  // "arch" and its options ("width")
+  if (run.scripted) {
+    report["model"] = {{"file", o.model_dir},
+                       {"format", "torchscript"},
+                       {"content_hash", run.content_hash},
+                       {"num_classes", run.record.data.num_classes()},
+                       {"input_normalization", models::to_json(run.input)},
+                       {"method", nullptr}};
+    if (!run.export_record.is_null()) report["model"]["dign_export"] = run.export_record;
+  } else {
+    report["model"] = {{"run_dir", o.model_dir},
+                       {"checkpoint", run.checkpoint},
+                       {"checkpoint_epoch", run.checkpoint_epoch},
+                       {"method", run.config.contains("options") ? run.config["options"]["method"]
+                                                                 : nlohmann::json(nullptr)}};
+    report["model"].update(models::to_json(run.record.arch));  // "arch" and its options ("width")
+  }
   report["binning"] = {{"bins", eval.bins},
                        {"rule", metrics::CalibrationMeter::binning_description(eval.bins)},
                        {"confidence", "max softmax probability, computed in fp32"}};
@@ -124,21 +196,29 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
     metrics::write_reliability_diagram(o.reliability_diagram, context.diagram);
     progress.message("wrote " + o.reliability_diagram);
   }
-  report["provenance"] = {{"checkpoint", run.checkpoint},
-                          {"checkpoint_epoch", run.checkpoint_epoch},
-                          {"data_path", o.data.path},
+  if (!o.dump_probabilities.empty()) {
+    dump_probabilities(o.dump_probabilities, *run.model, test, machine.device, eval);
+    progress.message("wrote " + o.dump_probabilities);
+  }
+  const nlohmann::json model_provenance =
+      run.scripted
+          ? nlohmann::json{{"model_file", run.checkpoint}, {"model_content_hash", run.content_hash}}
+          : nlohmann::json{{"checkpoint", run.checkpoint},
+                           {"checkpoint_epoch", run.checkpoint_epoch}};
+  report["provenance"] = {{"data_path", o.data.path},
                           {"data_format", dataset.format},
                           {"test_images", test.size()},
                           {"test_per_class", data::per_class_json(test, per_class)},
                           {"test_hash", data::content_hash(test)},
                           {"precision", precision_name(machine.precision)},
-                          {"memory_format", machine.memory_format},
+                          {"memory_format", run.scripted ? "as stored" : machine.memory_format},
                           {"device", machine.device_name()},
                           {"seed", eval.seed},
                           {"threads", machine.threads},
                           {"dign_version", version()},
                           {"git_commit", git_commit()},
                           {"libtorch_version", TORCH_VERSION}};
+  report["provenance"].update(model_provenance);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   images *= static_cast<double>(eval.ensemble);

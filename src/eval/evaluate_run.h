@@ -1,7 +1,7 @@
 #pragma once
-// `dign eval`: load a trained run's checkpoint (run/load_run.h), evaluate it under a list
-// of conditions (conditions.h: clean, Gaussian noise, a corrupted set) and write the report
-// (JSON + CSV + Markdown).
+// `dign eval`: load a trained run's checkpoint or a TorchScript file (run/load_run.h), evaluate
+// it under a list of conditions (conditions.h: clean, Gaussian noise, a corrupted set, attacks)
+// and write the report (JSON + CSV + Markdown).
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -17,8 +17,12 @@
 namespace dign::eval {
 
 struct EvalRunOptions {
-  /// Run directory written by `dign train`.
+  /// Run directory written by `dign train`, or a TorchScript file mapping float [N,3,H,W] in
+  /// [0,1] (after `input_mean`/`input_std`) to logits [N, classes].
   std::string model_dir;
+  /// Normalization applied before a TorchScript model: a named choice (cifar10, imagenet) or 3
+  /// comma-separated values each; empty = none (mean 0, std 1). Runs normalize inside.
+  std::string input_mean, input_std;
   /// best | last | a checkpoint path. Default: best.
   std::string checkpoint = "best";
   data::DataOptions data;
@@ -41,6 +45,9 @@ struct EvalRunOptions {
   std::vector<AttackOptions> attacks;
   /// Reliability diagram of clean (and corrupted, pooled) predictions: FILE.png or FILE.svg.
   std::string reliability_diagram;
+  /// FILE.npy: the clean test images' softmax probabilities, float32 [N, classes] in reader
+  /// order, computed as the clean condition scores them (cross-checks against other code).
+  std::string dump_probabilities;
 };
 
 /// Runs the evaluation and writes the report; returns it. dign::Error on bad input, found

@@ -4,7 +4,8 @@
 //
 //   corrupt_oracle_dump --out DIR [--seed S]
 //
-// Files written (t = cifar (32x32, the CIFAR-10-C table) or tiny (64x64, Tiny-ImageNet-C)):
+// Files written (t = cifar (32x32, the CIFAR-10-C table), tiny (64x64, Tiny-ImageNet-C) or
+// imagenet (224x224, ImageNet-C)):
 //   t_images.npy             u1 (N, S, S, 3)     the clean test images
 //   t_<corruption>.npy       u1 (5, K, S, S, 3)  corrupt_image(images[k % N], severity, seed,
 //                                                index k); K = N for the deterministic ones, a
@@ -19,6 +20,8 @@
 //   t_snow_layers.npy        u1 (N, S, S)        synthetic one-channel flake layers
 //   t_snow_params.npy        f8 (C, 3)           (radius, sigma, angle) for the layers
 //   t_snow_filter.npy        u1 (C, N, S, S)     ... applied to the layers
+//   crop_source_<k>.npy      u1 (H, W, 3)        images of several shapes, and their ImageNet
+//   crop_ours_<k>.npy        u1 (224, 224, 3)    evaluation crop (Resize(256) + CenterCrop(224))
 //
 // Replaying draws: the random source of an output is Rng(image_seed(seed, name, severity, k)),
 // as corrupt_image seeds it. Rng::uniform(a, b) is u (b - a) + a with u the canonical uniform
@@ -41,19 +44,39 @@
 #include <vector>
 
 #include "core/error.h"
+#include "corrupt/common.h"
 #include "corrupt/filters.h"
 #include "corrupt/registry.h"
 #include "data/npy.h"
+#include "data/pil_resize.h"
+#include "oracle_dump_images.h"
 
 namespace dign::corrupt {
 namespace {
 
 using data::NpyArray;
+using oracle::f8;
+using oracle::flake_layer;
+using oracle::frost_photo;
+using oracle::test_image;
+using oracle::u1;
 
 // Outputs per severity, as a multiple of the image count N. The statistics of the random
 // corruptions whose draws cannot be replayed need many samples (the oracle prints the standard
-// error of each difference, which these keep near 1/4 of its tolerance).
+// error of each difference, which these keep near 1/4 of its tolerance). A 224 px image holds
+// 12 times the elements of a 64 px one: fewer repeats, and fewer replayed outputs (the oracle's
+// Python is slow at that size).
 int repeats(const std::string& name, Table table) {
+  if (table == Table::kImageNet) {
+    if (name == "impulse_noise") return 8;
+    if (name == "frost") return 6;
+    if (name == "gaussian_noise" || name == "shot_noise" || name == "speckle_noise" ||
+        name == "glass_blur" || name == "motion_blur" || name == "snow" || name == "spatter" ||
+        name == "fog" || name == "elastic_transform") {
+      return 2;
+    }
+    return 1;
+  }
   const bool tiny = table == Table::kTiny;
   if (name == "impulse_noise") return tiny ? 200 : 160;  // rare events: ~4 M elements
   if (name == "gaussian_noise" || name == "shot_noise" || name == "speckle_noise") return 8;
@@ -71,127 +94,25 @@ int repeats(const std::string& name, Table table) {
 // draws, Poisson, per-element noise), which the oracle compares by statistics instead.
 std::vector<std::pair<char, int>> replay_plan(const std::string& name, int size, Table table) {
   const int pixels = size * size;
-  const int mapsize = table == Table::kTiny ? 64 : 32;       // fog's plasma map for these sizes
-  if (name == "motion_blur") return {{'u', 1}};              // the angle
-  if (name == "snow") return {{'z', pixels}, {'u', 1}};      // flake layer, angle
-  if (name == "spatter") return {{'z', pixels}};             // liquid layer
-  if (name == "fog") return {{'u', mapsize * mapsize - 1}};  // plasma, level by level
+  // fog's plasma map for these sizes
+  const int mapsize = table == Table::kImageNet ? 256 : table == Table::kTiny ? 64 : 32;
+  if (name == "motion_blur") return {{'u', 1}};                     // the angle
+  if (name == "snow") return {{'z', pixels}, {'u', 1}};             // flake layer, angle
+  if (name == "spatter") return {{'z', pixels}};                    // liquid layer
+  if (name == "fog") return {{'u', mapsize * mapsize - 1}};         // plasma, level by level
   if (name == "elastic_transform") return {{'u', 6 + 2 * pixels}};  // affine jitter, dx, dy
   return {};
 }
 
-// A natural-looking test image: a smooth two-colour gradient with a low-frequency ripple,
-// antialiased shapes (one pure white, one pure black, one saturated), a striped texture
-// patch and mild grain; drawn at twice the size and averaged down. Image 0 is gray.
-cv::Mat test_image(int size, int index, Rng& rng) {
-  const int big = 2 * size;
-  cv::Mat canvas(big, big, CV_64FC3);
-  cv::Vec3d a, b;
-  for (int k = 0; k < 3; ++k) {
-    a[k] = rng.uniform(20, 235);
-    b[k] = rng.uniform(20, 235);
-  }
-  const double angle = rng.uniform(0, 6.283185307179586);
-  const double ripple = rng.uniform(0.5, 2.0), phase = rng.uniform(0, 6.28);
-  for (int y = 0; y < big; ++y) {
-    for (int x = 0; x < big; ++x) {
-      const double u = (std::cos(angle) * x + std::sin(angle) * y) / big * 0.7 + 0.15;
-      const double w =
-          12.0 * std::sin(ripple * 6.2832 * y / big + phase) * std::cos(ripple * 3.1416 * x / big);
-      canvas.at<cv::Vec3d>(y, x) = a * (1 - u) + b * u + cv::Vec3d(w, w, w);
-    }
-  }
-  auto point = [&]() {
-    return cv::Point(static_cast<int>(rng.integer(0, big)), static_cast<int>(rng.integer(0, big)));
-  };
-  cv::circle(canvas, point(), static_cast<int>(rng.integer(big / 10, big / 4)),
-             cv::Scalar(255, 255, 255), cv::FILLED, cv::LINE_AA);
-  cv::rectangle(canvas, cv::Rect(point(), cv::Size(big / 5, big / 7)), cv::Scalar(0, 0, 0),
-                cv::FILLED);
-  const cv::Point triangle[3] = {point(), point(), point()};
-  const cv::Scalar vivid = index % 3 == 0   ? cv::Scalar(230, 20, 10)
-                           : index % 3 == 1 ? cv::Scalar(15, 200, 40)
-                                            : cv::Scalar(30, 60, 250);
-  cv::fillConvexPoly(canvas, triangle, 3, vivid, cv::LINE_AA);
-  // Stripes in one quadrant, then grain everywhere.
-  const int qx = static_cast<int>(rng.integer(0, 2)) * size,
-            qy = static_cast<int>(rng.integer(0, 2)) * size;
-  for (int y = qy; y < qy + size; ++y) {
-    for (int x = qx; x < qx + size; ++x) {
-      const double s = 25.0 * std::sin(0.9 * x + 0.6 * y);
-      canvas.at<cv::Vec3d>(y, x) += cv::Vec3d(s, s, s);
-    }
-  }
-  for (auto it = canvas.begin<cv::Vec3d>(); it != canvas.end<cv::Vec3d>(); ++it) {
-    const double n = rng.uniform(-6, 6);
-    *it += cv::Vec3d(n, n * 0.5, -n);
-  }
-  cv::Mat small, out;
-  cv::resize(canvas, small, cv::Size(size, size), 0, 0, cv::INTER_AREA);
-  small.convertTo(out, CV_8UC3);  // rounds and saturates: some pixels are 0 and 255
-  if (index == 0) {
-    cv::Mat gray;
-    cv::cvtColor(out, gray, cv::COLOR_RGB2GRAY);
-    cv::cvtColor(gray, out, cv::COLOR_GRAY2RGB);
-  }
-  return out;
-}
-
-// A snow-like layer: mostly 0, scattered flakes of 150..255 (what snow hands ImageMagick).
-cv::Mat flake_layer(int size, Rng& rng) {
-  cv::Mat layer(size, size, CV_8UC1);
-  for (auto it = layer.begin<uint8_t>(); it != layer.end<uint8_t>(); ++it) {
-    *it = rng.uniform() < 0.08 ? static_cast<uint8_t>(rng.integer(150, 256)) : 0;
-  }
-  return layer;
-}
-
-// A stand-in for a frost photograph: smooth blotches plus fine speckle, textured enough that a
-// 32 x 32 crop of it is unique.
-cv::Mat frost_photo(int rows, int cols, Rng& rng) {
-  cv::Mat coarse(rows / 16 + 2, cols / 16 + 2, CV_64FC3), fine(rows, cols, CV_64FC3);
-  for (auto it = coarse.begin<cv::Vec3d>(); it != coarse.end<cv::Vec3d>(); ++it) {
-    const double g = rng.uniform(60, 220);
-    *it = cv::Vec3d(g + rng.uniform(-20, 20), g, g + rng.uniform(-20, 20));
-  }
-  for (auto it = fine.begin<cv::Vec3d>(); it != fine.end<cv::Vec3d>(); ++it) {
-    const double g = rng.normal(0, 25);
-    *it = cv::Vec3d(g, g, g);
-  }
-  cv::Mat up, out;
-  cv::resize(coarse, up, fine.size(), 0, 0, cv::INTER_CUBIC);
-  cv::Mat(up + fine).convertTo(out, CV_8UC3);
-  return out;
-}
-
-NpyArray u1(std::vector<int64_t> shape, const std::vector<cv::Mat>& mats) {
-  std::vector<uint8_t> bytes;
-  for (const cv::Mat& m : mats) {
-    const cv::Mat c = m.isContinuous() ? m : m.clone();
-    DIGN_CHECK(c.depth() == CV_8U, "oracle_dump: expected uint8 images");
-    bytes.insert(bytes.end(), c.datastart, c.dataend);
-  }
-  return NpyArray::u1(std::move(shape), std::move(bytes));
-}
-
-NpyArray f8(std::vector<int64_t> shape, const std::vector<double>& values) {
-  NpyArray a;
-  a.dtype = "f8";
-  a.shape = std::move(shape);
-  a.data.resize(values.size() * sizeof(double));
-  std::memcpy(a.data.data(), values.data(), a.data.size());
-  return a;
-}
-
 void dump_table(const std::filesystem::path& out, Table table, uint64_t seed,
                 const std::vector<cv::Mat>& frost_photos) {
-  const bool tiny = table == Table::kTiny;
-  const std::string t = tiny ? "tiny" : "cifar";
-  const int size = tiny ? 64 : 32, count = tiny ? 2 : 8;
+  const bool tiny = table == Table::kTiny, imagenet = table == Table::kImageNet;
+  const std::string t = imagenet ? "imagenet" : tiny ? "tiny" : "cifar";
+  const int size = table_side(table), count = table == Table::kCifar ? 8 : 2;
   auto path = [&](const std::string& name) { return (out / (t + "_" + name + ".npy")).string(); };
   const auto n = static_cast<int64_t>(count), s = static_cast<int64_t>(size);
 
-  Rng rng(seed * 1000003 + (tiny ? 2 : 1));
+  Rng rng(seed * 1000003 + (imagenet ? 3 : tiny ? 2 : 1));
   std::vector<cv::Mat> images;
   for (int i = 0; i < count; ++i) images.push_back(test_image(size, i, rng));
   data::write_npy(path("images"), u1({n, s, s, 3}, images));
@@ -229,10 +150,12 @@ void dump_table(const std::filesystem::path& out, Table table, uint64_t seed,
 
   // ImageMagick's motion blur at fixed angles: motion_blur's (radius, sigma) pairs on the images
   // (angles in its range -45..45), snow's on one-channel flake layers (-135..-45).
-  const std::vector<std::array<double, 2>> motion =
-      tiny ? std::vector<std::array<double, 2>>{{10, 1}, {10, 1.5}, {10, 2}, {10, 2.5}, {12, 3}}
-           : std::vector<std::array<double, 2>>{{6, 1}, {6, 1.5}, {6, 2}, {8, 2}, {9, 2.5}};
-  const std::vector<std::array<double, 2>> snow = {{8, 3}, {10, 4}, {12, 6}, {14, 12}};
+  using Pairs = std::vector<std::array<double, 2>>;
+  const Pairs motion = imagenet ? Pairs{{10, 3}, {15, 5}, {15, 8}, {15, 12}, {20, 15}}
+                       : tiny   ? Pairs{{10, 1}, {10, 1.5}, {10, 2}, {10, 2.5}, {12, 3}}
+                                : Pairs{{6, 1}, {6, 1.5}, {6, 2}, {8, 2}, {9, 2.5}};
+  const Pairs snow = imagenet ? Pairs{{10, 4}, {12, 4}, {12, 8}, {12, 12}}
+                              : Pairs{{8, 3}, {10, 4}, {12, 6}, {14, 12}};
   // The ends of the ranges and the axis, where ImageMagick's offset rounding meets halves.
   const double motion_angles[] = {-45.0, 0.0, 26.565, 45.0};
   const double snow_angles[] = {-135.0, -90.0, -63.435, -45.0};
@@ -260,6 +183,25 @@ void dump_table(const std::filesystem::path& out, Table table, uint64_t seed,
   };
   filter_set(motion, motion_angles, std::size(motion_angles), images, "motion", 3);
   filter_set(snow, snow_angles, std::size(snow_angles), layers, "snow", 1);
+}
+
+// The input of the 224 px table, on random pixels (every fixed-point sum counts): sizes (h, w)
+// that shrink by various factors, hit the round-half-even crop offsets (455 - 224 = 231,
+// 343 - 224 = 119: halves), are already 256 short, or must grow.
+void dump_crops(const std::filesystem::path& out, uint64_t seed) {
+  const int sizes[][2] = {{375, 500}, {500, 333}, {281, 500}, {256, 343}, {200, 300}, {640, 427}};
+  Rng rng(seed * 1000003 + 11);
+  for (size_t k = 0; k < std::size(sizes); ++k) {
+    cv::Mat source(sizes[k][0], sizes[k][1], CV_8UC3);
+    for (size_t i = 0; i < source.total() * 3; ++i) {
+      source.data[i] = static_cast<uint8_t>(rng.integer(0, 256));
+    }
+    const cv::Mat crop = data::imagenet_eval_crop(source, 256, 224);
+    const std::string n = std::to_string(k);
+    data::write_npy((out / ("crop_source_" + n + ".npy")).string(),
+                    u1({source.rows, source.cols, 3}, {source}));
+    data::write_npy((out / ("crop_ours_" + n + ".npy")).string(), u1({224, 224, 3}, {crop}));
+  }
 }
 
 int run(int argc, char** argv) {
@@ -292,6 +234,8 @@ int run(int argc, char** argv) {
   }
   dump_table(out, Table::kCifar, seed, photos);
   dump_table(out, Table::kTiny, seed, photos);
+  dump_table(out, Table::kImageNet, seed, photos);
+  dump_crops(out, seed);
   return 0;
 }
 

@@ -11,11 +11,14 @@
 namespace dign::corrupt {
 namespace {
 
-// (fog amount t, wibbledecay): make_cifar_c.py / make_tinyimagenet_c.py.
+// (fog amount t, wibbledecay): make_cifar_c.py / make_tinyimagenet_c.py / make_imagenet_c.py.
 using FogParams = std::pair<double, double>;
 constexpr std::array<FogParams, 5> kCifar = {
     {{0.2, 3}, {0.5, 3}, {0.75, 2.5}, {1, 2}, {1.5, 1.75}}};
 constexpr std::array<FogParams, 5> kTiny = {{{0.4, 3}, {0.7, 3}, {1, 2.5}, {1.5, 2}, {2, 1.75}}};
+// make_imagenet_c.py:381, with a 256 map (8 levels) of which the top-left 224 x 224 is used.
+constexpr std::array<FogParams, 5> kImageNet = {
+    {{1.5, 2}, {2, 2}, {2.5, 1.7}, {2.5, 1.5}, {3, 1.4}}};
 
 int wrap(int i, int n) {
   return ((i % n) + n) % n;
@@ -72,14 +75,14 @@ cv::Mat plasma_fractal(int mapsize, double wibbledecay, Rng& rng) {
 }
 
 cv::Mat fog(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
-  const bool tiny = context.table == Table::kTiny;
-  const auto [t, wibbledecay] = at_severity(tiny ? kTiny : kCifar, severity);
+  const auto [t, wibbledecay] = pick(kCifar, kTiny, kImageNet, severity, context);
   cv::Mat x = to_unit(rgb);
   double max_value = 0.0;
   cv::minMaxLoc(x.reshape(1), nullptr, &max_value);
-  // The original's map is 32 (CIFAR) or 64 (Tiny) and then cut to the image; larger
-  // images (which the original did not handle) get the next power of two.
-  int mapsize = tiny ? 64 : 32;
+  // The original's map is 32 (CIFAR), 64 (Tiny) or 256 (ImageNet), normalized to [0, 1] as a
+  // whole and cut to the image's top-left (at 224 px that part does not span [0, 1] exactly and
+  // is not periodic); larger images (which the original did not handle) get the next power of 2.
+  int mapsize = context.table == Table::kImageNet ? 256 : context.table == Table::kTiny ? 64 : 32;
   while (mapsize < std::max(x.rows, x.cols)) mapsize *= 2;
   const cv::Mat plasma = plasma_fractal(mapsize, wibbledecay, rng);
   for (int r = 0; r < x.rows; ++r) {

@@ -1,5 +1,6 @@
-// frost (corruptions.md 2.11): one of five frost overlays, resized, randomly cropped to the
-// image and blended in the 0..255 domain: y = clip(a x + b frost, 0, 255).
+// frost (corruptions.md 2.11): one of five frost overlays, resized (by 0.2 or 0.3 for the 32 and
+// 64 px tables, not at all for the 224 px one), randomly cropped to the image and blended in the
+// 0..255 domain: y = clip(a x + b frost, 0, 255).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -24,9 +25,12 @@ constexpr std::array<FrostParams, 5> kCifar = {
     {{1, 0.2}, {1, 0.3}, {0.9, 0.4}, {0.85, 0.4}, {0.75, 0.45}}};
 constexpr std::array<FrostParams, 5> kTiny = {
     {{1, 0.3}, {0.9, 0.4}, {0.8, 0.45}, {0.75, 0.5}, {0.7, 0.55}}};
+// make_imagenet_c.py:390; its overlays are cropped at their native resolution (no resize).
+constexpr std::array<FrostParams, 5> kImageNet = {
+    {{1, 0.4}, {0.8, 0.6}, {0.7, 0.7}, {0.65, 0.7}, {0.6, 0.75}}};
 
-// The original crops 32 or 64 px from overlays at least 63 px tall. Larger images (which it
-// did not handle) get the overlay enlarged until a crop with at least one offset fits.
+// The original crops 32, 64 or 224 px from overlays at least 63, 94 or 315 px tall. Larger
+// images (which it did not handle) get the overlay enlarged until a crop with one offset fits.
 cv::Mat cover(const cv::Mat& overlay, cv::Size image) {
   if (overlay.rows > image.height && overlay.cols > image.width) return overlay;
   const double factor =
@@ -63,7 +67,7 @@ uint64_t procedural_overlay_seed(int index, Table table) {
 }
 
 cv::Mat frost(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
-  const auto [a, b] = pick(kCifar, kTiny, severity, context);
+  const auto [a, b] = pick(kCifar, kTiny, kImageNet, severity, context);
   DIGN_CHECK(rgb.type() == CV_8UC3, "frost: expected a uint8 HxWx3 image");
   const int index = static_cast<int>(rng.integer(0, 5));  // randint(5): frost6 never drawn
   cv::Mat overlay;
@@ -75,7 +79,11 @@ cv::Mat frost(const cv::Mat& rgb, int severity, Rng& rng, const Context& context
     DIGN_CHECK(photo.type() == CV_8UC3, "frost: photograph ", index + 1,
                " is not a uint8 RGB image");
     const double scale = frost_scale(context.table);
-    cv::resize(photo, overlay, cv::Size(), scale, scale, cv::INTER_LINEAR);
+    if (scale == 1.0) {
+      overlay = photo;  // ImageNet-C: the photograph as it is (only read)
+    } else {
+      cv::resize(photo, overlay, cv::Size(), scale, scale, cv::INTER_LINEAR);
+    }
   } else {
     overlay = procedural_overlay(index, context.table);
   }

@@ -4,10 +4,11 @@
 // averaged down, which gives the aliased speckle of the resized photographs) over smooth
 // darker/brighter regions at two scales, mapped to the photograph's colour statistics.
 //
-// Statistics of the photographs after cv2.resize (bilinear) by 0.2 (CIFAR) / 0.3 (Tiny),
-// measured with OpenCV 4.6 (RGB mean; per-channel std; gray skewness; then, relative to the
-// gray std: mean std within 32x32 (CIFAR) / 64x64 (Tiny) crops, mean |Sobel 3x1 gradient|,
-// std of gray - Gaussian(1 px), std of Gaussian(1 px) - Gaussian(4 px)):
+// Statistics of the photographs after cv2.resize (bilinear) by 0.2 (CIFAR) / 0.3 (Tiny), and
+// at their native size (ImageNet, which crops them unresized), measured with OpenCV 4.6 (RGB
+// mean; per-channel std; gray skewness; then, relative to the gray std: mean std within 32x32
+// (CIFAR) / 64x64 (Tiny) / 224x224 (ImageNet) crops, mean |Sobel 3x1 gradient|, std of gray -
+// Gaussian(1 px), std of Gaussian(1 px) - Gaussian(4 px)):
 //   frost1 120x180 / 180x270: mean 77.5 149.0 165.7, std 26.8 16.4 15.3 / 25.4 15.6 14.6,
 //          skew 0.49, crop 0.79/0.83, grad 0.99/0.84, fine 0.49/0.41, mid 0.26/0.23
 //   frost2 = frost3 (same pixels) 63x112 / 94x168: mean 200.8 205.4 214.5,
@@ -17,9 +18,14 @@
 //          skew 0.21/0.04, crop 0.89/0.89, grad 1.22/1.10, fine 0.64/0.55, mid 0.25/0.27
 //   frost5 99x132 / 148x198: mean 112.3 123.3 134.7, std 44.3 43.2 41.6 / 42.2 41.0 39.3,
 //          skew 0.51/0.50, crop 0.80/0.79, grad 1.18/1.03, fine 0.56/0.47, mid 0.32/0.35
-// frost1 is the only coloured one: channel correlations R-G 0.82, G-B 0.93 (others >= 0.99).
-// Means and stds are matched by construction (up to rounding and clipping); the shape constants
-// below were fitted to the relative numbers (the procedural values are within about 0.1 of them).
+// Native size (ImageNet), crop / grad / fine / mid: frost1 600x900 mean 77.7 149.1 165.7, std
+// 26.9 16.5 15.3, skew 0.49, 0.86/0.89/0.38/0.25; frost2 = frost3 315x560, std 21.4 22.1 22.6,
+// skew -0.91, 0.91/0.83/0.33/0.34; frost4 350x527 mean 137.6 152.8 165.2, std 28.5 28.5 29.9,
+// skew 0.13, 0.92/1.04/0.43/0.36; frost5 495x660 std 44.4 43.3 41.7, skew 0.51,
+// 0.82/0.84/0.35/0.34. frost1 is the only coloured one: channel correlations R-G 0.82, G-B 0.93
+// (others >= 0.99). Means and stds are matched by construction (up to rounding and clipping); the
+// shape constants below were fitted to the relative numbers (the procedural values are within about
+// 0.1 of them).
 #include "corrupt/weather/frost_texture.h"
 
 #include <array>
@@ -39,14 +45,17 @@ constexpr double kPi = 3.14159265358979323846;
 
 struct FrostLook {
   std::array<double, 3> mean, stddev;  // RGB, 0..255
-  double skew;                         // of the gray level
-  double needles, patches;             // weights of the needle and ~60 px layers (fitted)
+  double skew;              // of the gray level (native-size looks: the transform's input, fitted)
+  double needles, patches;  // weights of the needle and ~60 px layers (fitted)
+  // Native size only (fitted): at full resolution the 1 px needles are finer and more skewed
+  // than the photographs' crystals, so they are made shorter (scale) and blurred (sigma, px).
+  double needle_scale = 1.0, needle_blur = 0.0;
 };
 
 struct FrostPhoto {
-  int rows, cols;         // the original photograph
-  FrostLook cifar, tiny;  // after the x0.2 / x0.3 resize
-  double tint_r, tint_b;  // angles mixing a second field into R and B (frost1's colour)
+  int rows, cols;                   // the original photograph
+  FrostLook cifar, tiny, imagenet;  // after the x0.2 / x0.3 resize, and unresized
+  double tint_r, tint_b;            // angles mixing a second field into R and B (frost1's colour)
 };
 
 // Per photograph and scale (x0.2 CIFAR, x0.3 Tiny): the measured look, and fitted weights.
@@ -58,12 +67,23 @@ constexpr FrostLook kFrost4Cifar = {{138.0, 153.2, 165.6}, {29.0, 29.0, 30.2}, 0
 constexpr FrostLook kFrost4Tiny = {{137.5, 152.6, 165.0}, {26.3, 26.4, 27.8}, 0.04, 0.74, 0.3};
 constexpr FrostLook kFrost5Cifar = {{112.3, 123.3, 134.7}, {44.3, 43.2, 41.6}, 0.51, 0.74, 0.3};
 constexpr FrostLook kFrost5Tiny = {{112.4, 123.4, 134.8}, {42.2, 41.0, 39.3}, 0.50, 0.6, 0.3};
+// Native size (ImageNet-C crops the photographs unresized); skew, needles, patches, needle
+// scale and blur fitted to the measured numbers above on two textures' average (within 0.03;
+// frost1's mid band 0.35). Single textures vary: the crop share by up to 0.15, the rest 0.07.
+constexpr FrostLook kFrost1Net = {
+    {77.7, 149.1, 165.7}, {26.9, 16.5, 15.3}, -0.05, 0.8, 0.26, 0.88, 0.5};
+constexpr FrostLook kFrost2Net = {
+    {200.8, 205.4, 214.5}, {21.4, 22.1, 22.6}, -1.09, 0.88, 0.5, 0.6, 0.54};
+constexpr FrostLook kFrost4Net = {
+    {137.6, 152.8, 165.2}, {28.5, 28.5, 29.9}, -0.36, 0.87, 0.21, 0.6, 0.48};
+constexpr FrostLook kFrost5Net = {
+    {112.4, 123.4, 134.8}, {44.4, 43.3, 41.7}, 0.23, 0.61, 0.04, 0.76, 0.54};
 constexpr std::array<FrostPhoto, 5> kPhotos = {{
-    {600, 900, kFrost1Cifar, kFrost1Tiny, 0.61, -0.38},  // tint: R-G 0.82, G-B 0.93
-    {315, 560, kFrost2Cifar, kFrost2Tiny, 0, 0},
-    {315, 560, kFrost2Cifar, kFrost2Tiny, 0, 0},  // frost3: the same pixels as frost2
-    {350, 527, kFrost4Cifar, kFrost4Tiny, 0, 0},
-    {495, 660, kFrost5Cifar, kFrost5Tiny, 0, 0},
+    {600, 900, kFrost1Cifar, kFrost1Tiny, kFrost1Net, 0.61, -0.38},  // tint: R-G 0.82, G-B 0.93
+    {315, 560, kFrost2Cifar, kFrost2Tiny, kFrost2Net, 0, 0},
+    {315, 560, kFrost2Cifar, kFrost2Tiny, kFrost2Net, 0, 0},  // frost3: the same pixels as frost2
+    {350, 527, kFrost4Cifar, kFrost4Tiny, kFrost4Net, 0, 0},
+    {495, 660, kFrost5Cifar, kFrost5Tiny, kFrost5Net, 0, 0},
 }};
 
 // Shape constants, lengths in pixels of the original photograph (scaled by the resize),
@@ -166,18 +186,25 @@ std::vector<cv::Mat> load_frost_images(const std::string& dir) {
 }
 
 double frost_scale(Table table) {
-  return table == Table::kTiny ? 0.3 : 0.2;
+  return table == Table::kImageNet ? 1.0 : table == Table::kTiny ? 0.3 : 0.2;
 }
 
 cv::Mat procedural_frost(int index, Table table, Rng& rng) {
   DIGN_CHECK(index >= 0 && index < 5, "procedural_frost: index must be 0..4, got ", index);
   const FrostPhoto& photo = kPhotos[static_cast<size_t>(index)];
-  const FrostLook& look = table == Table::kTiny ? photo.tiny : photo.cifar;
+  const FrostLook& look = table == Table::kImageNet ? photo.imagenet
+                          : table == Table::kTiny   ? photo.tiny
+                                                    : photo.cifar;
   const double scale = frost_scale(table);
   // cv::resize's output size: cvRound(size * factor).
   const int rows = cvRound(photo.rows * scale), cols = cvRound(photo.cols * scale);
 
-  cv::Mat z = look.needles * needles(rows, cols, scale, rng) +
+  cv::Mat crystals = needles(rows, cols, scale * look.needle_scale, rng);
+  if (look.needle_blur > 0) {
+    cv::GaussianBlur(crystals, crystals, cv::Size(0, 0), look.needle_blur);
+    standardize(crystals);
+  }
+  cv::Mat z = look.needles * crystals +
               kCoarseWeight * smooth_field(rows, cols, kCoarseCell * scale, rng) +
               look.patches * smooth_field(rows, cols, kMidCell * scale, rng);
   standardize(z);

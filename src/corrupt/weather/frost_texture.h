@@ -18,12 +18,14 @@ namespace dign::corrupt {
 /// dign::Error naming the file when one is missing or unreadable.
 std::vector<cv::Mat> load_frost_images(const std::string& dir);
 
-/// The original resizes the photographs by 0.2 for CIFAR and 0.3 for Tiny-ImageNet.
+/// The original resizes the photographs by 0.2 for CIFAR and 0.3 for Tiny-ImageNet; ImageNet-C
+/// crops them at their native size (1.0).
 double frost_scale(Table table);
 
 /// A procedural stand-in for photograph `index` (0..4 = frost1..frost5) after the resize
 /// of `table`: CV_8UC3 RGB of the resized photograph's size (e.g. 120x180 for frost1 and
-/// CIFAR), with its per-channel mean and spread, skew and spatial frequency content.
+/// CIFAR, 600x900 for ImageNet), with its per-channel mean and spread, skew and spatial
+/// frequency content.
 /// Deterministic in `rng`.
 cv::Mat procedural_frost(int index, Table table, Rng& rng);
 

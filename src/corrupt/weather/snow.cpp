@@ -28,6 +28,13 @@ constexpr std::array<SnowParams, 5> kTiny = {{{0.1, 0.2, 1, 0.6, 8, 3, 0.8},
                                               {0.15, 0.3, 1.75, 0.55, 10, 4, 0.7},
                                               {0.25, 0.3, 2.25, 0.6, 12, 6, 0.65},
                                               {0.3, 0.3, 1.25, 0.65, 14, 12, 0.6}}};
+// make_imagenet_c.py:406: zooms 3, 2, 4, 4.5, 2.5 (much bigger flakes: clipped_zoom crops 75,
+// 112, 56, 50, 90 px and zooms them to 224 or 225), motion kernels 21 and 25 px wide.
+constexpr std::array<SnowParams, 5> kImageNet = {{{0.1, 0.3, 3, 0.5, 10, 4, 0.8},
+                                                  {0.2, 0.3, 2, 0.5, 12, 4, 0.7},
+                                                  {0.55, 0.3, 4, 0.9, 12, 8, 0.7},
+                                                  {0.55, 0.3, 4.5, 0.85, 12, 8, 0.65},
+                                                  {0.55, 0.3, 2.5, 0.85, 12, 12, 0.55}}};
 
 // The flake layer as the original hands it to ImageMagick: N(loc, scale) per pixel, zoomed,
 // values below the threshold zeroed, then uint8(clip01 * 255) (truncating).
@@ -51,7 +58,7 @@ cv::Mat flake_layer(int rows, int cols, const SnowParams& p, Rng& rng) {
 }  // namespace
 
 cv::Mat snow(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
-  const SnowParams& p = pick(kCifar, kTiny, severity, context);
+  const SnowParams& p = pick(kCifar, kTiny, kImageNet, severity, context);
   DIGN_CHECK(rgb.type() == CV_8UC3, "snow: expected a uint8 HxWx3 image");
   const cv::Mat layer = flake_layer(rgb.rows, rgb.cols, p, rng);
   // Angle in [-135, -45] degrees: ImageMagick samples upward, so streaks trail downward.

@@ -35,6 +35,13 @@ constexpr std::array<SpatterParams, 5> kTiny = {{{0.62, 0.1, 0.7, 0.7, 0.6, 0},
                                                  {0.65, 0.3, 1, 0.69, 0.6, 0},
                                                  {0.65, 0.1, 0.7, 0.68, 0.6, 1},
                                                  {0.65, 0.1, 0.5, 0.67, 0.6, 1}}};
+// make_imagenet_c.py:434: larger blobs (sigma 4, 3, 2); the mud mask's sigma is 1.5. The
+// smoothed layer's spread (about 0.02-0.04) keeps liquid * 255 below 256: no wrap expected.
+constexpr std::array<SpatterParams, 5> kImageNet = {{{0.65, 0.3, 4, 0.69, 0.6, 0},
+                                                     {0.65, 0.3, 3, 0.68, 0.6, 0},
+                                                     {0.65, 0.3, 2, 0.68, 0.5, 0},
+                                                     {0.65, 0.3, 1, 0.65, 1.5, 1},
+                                                     {0.67, 0.4, 1, 0.65, 1.5, 1}}};
 
 // The original's colours, in the image's (RGB) channel order.
 constexpr double kWater[3] = {175 / 255.0, 238 / 255.0, 238 / 255.0};  // pale turquoise
@@ -138,7 +145,7 @@ uint8_t spatter_quantize(double liquid) {
 }
 
 cv::Mat spatter(const cv::Mat& rgb, int severity, Rng& rng, const Context& context) {
-  const SpatterParams& p = pick(kCifar, kTiny, severity, context);
+  const SpatterParams& p = pick(kCifar, kTiny, kImageNet, severity, context);
   DIGN_CHECK(rgb.type() == CV_8UC3, "spatter: expected a uint8 HxWx3 image");
   cv::Mat noise(rgb.rows, rgb.cols, CV_64FC1);
   for (auto it = noise.begin<double>(); it != noise.end<double>(); ++it) {

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Oracle test of dign's corruptions (src/corrupt) against the published algorithms.
 
-An independent implementation of the CIFAR-10-C / Tiny-ImageNet-C corruptions of Hendrycks &
-Dietterich (2019), written from their description (shared/reference/corruptions.md) with the
-libraries the original generator called: numpy, scipy, scikit-image, OpenCV, Pillow and
+An independent implementation of the CIFAR-10-C / Tiny-ImageNet-C / ImageNet-C corruptions of
+Hendrycks & Dietterich (2019), written from their description (shared/reference/corruptions.md,
+corruptions-imagenet-c.md) with the libraries the original generator called: numpy, scipy, scikit-image, OpenCV, Pillow and
 ImageMagick through Wand. It runs tests/corrupt/oracle_dump.cpp, which writes test images and
 dign's corruptions of them as .npy, recomputes them here and compares:
 
@@ -18,7 +18,9 @@ dign's corruptions of them as .npy, recomputes them here and compares:
   * random corruptions whose draws cannot be replayed (gaussian, shot, impulse and speckle
     noise, glass blur): per-severity statistics of our outputs and the oracle's on the same
     images, relative difference against a fixed tolerance, with the standard error of that
-    difference printed; and the distribution of frost's recovered draws.
+    difference printed; and the distribution of frost's recovered draws;
+  * the ImageNet evaluation crop the 224 px table expects (torchvision's Resize(256) +
+    CenterCrop(224) with Pillow's bilinear filter) on images of several shapes.
 
 Prints a table, then one line: 'corrupt_oracle: N passed, 0 failed' (exit 0), or the failures
 and a one-line reason (exit 1). Run by ctest as `corrupt_oracle`; by hand:
@@ -143,7 +145,38 @@ PARAMS = {
         "saturate": [(0.3, 0), (0.1, 0), (2, 0), (5, 0.1), (30, 0.2)],
         "frost_scale": 0.3, "fog_mapsize": 64, "imsize": 64,
     },
+    # corruptions-imagenet-c.md section 1 (make_imagenet_c.py:249-539). zoom_blur: (end, step).
+    "imagenet": {
+        "gaussian_noise": [0.08, 0.12, 0.18, 0.26, 0.38],
+        "shot_noise": [60, 25, 12, 5, 3],
+        "impulse_noise": [0.03, 0.06, 0.09, 0.17, 0.27],
+        "speckle_noise": [0.15, 0.20, 0.35, 0.45, 0.60],
+        "gaussian_blur": [1, 2, 3, 4, 6],
+        "glass_blur": [(0.7, 1, 2), (0.9, 2, 1), (1, 2, 3), (1.1, 3, 2), (1.5, 4, 2)],
+        "defocus_blur": [(3, 0.1), (4, 0.5), (6, 0.5), (8, 0.5), (10, 0.5)],
+        "motion_blur": [(10, 3), (15, 5), (15, 8), (15, 12), (20, 15)],
+        "zoom_blur": [(1.11, 0.01), (1.16, 0.01), (1.21, 0.02), (1.26, 0.02), (1.31, 0.03)],
+        "snow": [(0.1, 0.3, 3, 0.5, 10, 4, 0.8), (0.2, 0.3, 2, 0.5, 12, 4, 0.7),
+                 (0.55, 0.3, 4, 0.9, 12, 8, 0.7), (0.55, 0.3, 4.5, 0.85, 12, 8, 0.65),
+                 (0.55, 0.3, 2.5, 0.85, 12, 12, 0.55)],
+        "frost": [(1, 0.4), (0.8, 0.6), (0.7, 0.7), (0.65, 0.7), (0.6, 0.75)],
+        "fog": [(1.5, 2), (2, 2), (2.5, 1.7), (2.5, 1.5), (3, 1.4)],
+        "spatter": [(0.65, 0.3, 4, 0.69, 0.6, 0), (0.65, 0.3, 3, 0.68, 0.6, 0),
+                    (0.65, 0.3, 2, 0.68, 0.5, 0), (0.65, 0.3, 1, 0.65, 1.5, 1),
+                    (0.67, 0.4, 1, 0.65, 1.5, 1)],
+        "brightness": [0.1, 0.2, 0.3, 0.4, 0.5],
+        "contrast": [0.4, 0.3, 0.2, 0.1, 0.05],
+        "elastic_transform": [(2, 0.7, 0.1), (2, 0.08, 0.2), (0.05, 0.01, 0.02),
+                              (0.07, 0.01, 0.02), (0.12, 0.01, 0.02)],
+        "pixelate": [0.6, 0.5, 0.4, 0.3, 0.25],
+        "jpeg_compression": [25, 18, 15, 10, 7],
+        "saturate": [(0.3, 0), (0.1, 0), (2, 0), (5, 0.1), (20, 0.2)],
+        # No resize of the overlays; the map is 256 (its top-left 224 used); the elastic
+        # fractions are of 244 ("244 should have been 224", MIC:540).
+        "frost_scale": 1.0, "fog_mapsize": 256, "imsize": 244,
+    },
 }
+TABLES = ("cifar", "tiny", "imagenet")
 
 # Pass criteria. Deterministic: the share of pixels with every channel within 1 level.
 # Random: relative difference of each statistic (the dump draws enough samples that the
@@ -332,7 +365,8 @@ def motion_blur(x, p, draws, env):
 
 
 def zoom_blur(x, p, draws, env):
-    factors = np.arange(1, p, 0.01)
+    end, step = p if isinstance(p, tuple) else (p, 0.01)
+    factors = np.arange(1, end, step)
     u = (np.asarray(x) / 255.0).astype(np.float32)
     total = np.zeros_like(u)
     for factor in factors:
@@ -561,8 +595,9 @@ class Report:
         """Per table, corruption and severity: the share of pixels within 1 level (and exactly
         equal) over its pixel checks, and the largest relative difference of its statistics."""
         out = [f"Produced by `{command}`.", ""]
-        titles = {"cifar": "CIFAR-10-C table, 32 x 32", "tiny": "Tiny-ImageNet-C table, 64 x 64"}
-        for table in ("cifar", "tiny"):
+        titles = {"cifar": "CIFAR-10-C table, 32 x 32", "tiny": "Tiny-ImageNet-C table, 64 x 64",
+                  "imagenet": "ImageNet-C table, 224 x 224"}
+        for table in TABLES:
             out += [f"**{titles[table]}**", "", "| corruption | check | s1 | s2 | s3 | s4 | s5 |",
                     "|---|---|---|---|---|---|---|"]
             for name in CORRUPTIONS:
@@ -705,6 +740,31 @@ def check_filters(report, table, images, work):
                            f" layer, angles {angles})")
 
 
+def pil_imagenet_crop(array):
+    """torchvision's Resize(256) + CenterCrop(224) on a PIL image, as make_imagenet_c.py's input:
+    the shorter side to 256 (the longer int(256 * long / short)) with Pillow's BILINEAR, then the
+    centre with offsets int(round((h - 224) / 2.)) (Python 3: halves to even)."""
+    image = Image.fromarray(array)
+    w, h = image.size
+    size = (256, int(256 * h / w)) if w <= h else (int(256 * w / h), 256)
+    image = image.resize(size, Image.BILINEAR)
+    w, h = image.size
+    top, left = int(round((h - 224) / 2.)), int(round((w - 224) / 2.))
+    return np.asarray(image.crop((left, top, left + 224, top + 224)))
+
+
+def check_crops(report, work):
+    k = 0
+    while os.path.exists(os.path.join(work, f"crop_source_{k}.npy")):
+        source = np.load(os.path.join(work, f"crop_source_{k}.npy"))
+        ours = np.load(os.path.join(work, f"crop_ours_{k}.npy"))
+        report.within1("imagenet", "imagenet_eval_crop", f"{source.shape[0]}x{source.shape[1]}",
+                       ours, pil_imagenet_crop(source), "pixels within 1 (Pillow's crop)")
+        k += 1
+    report.add("imagenet", "imagenet_eval_crop", "all", "source shapes checked", str(k), "6", "",
+               "6", k == 6)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dump", required=True, help="the corrupt_oracle_dump executable")
@@ -748,11 +808,14 @@ def main():
     if args.frost_dir:
         names = ["frost1.png", "frost2.png", "frost3.png", "frost4.jpg", "frost5.jpg"]
         real_photos = [cv2.imread(os.path.join(args.frost_dir, n))[..., ::-1] for n in names]
-    for t_index, table in enumerate(("cifar", "tiny")):
+    for t_index, table in enumerate(TABLES):
+        table_start = time.time()
         images = load(f"{table}_images")
         scale = PARAMS[table]["frost_scale"]
-        # cv2.resize as the original (its BGR order does not matter to a per-channel resize).
-        overlays = [cv2.resize(p, (0, 0), fx=scale, fy=scale) for p in photos]
+        # cv2.resize as the original (its BGR order does not matter to a per-channel resize);
+        # ImageNet-C crops the photographs as they are.
+        overlays = [p if scale == 1 else cv2.resize(p, (0, 0), fx=scale, fy=scale)
+                    for p in photos]
         env = dict(overlays=overlays, fog_mapsize=PARAMS[table]["fog_mapsize"],
                    imsize=PARAMS[table]["imsize"], spatter_empty=0)
         for c_index, name in enumerate(CORRUPTIONS):
@@ -781,7 +844,8 @@ def main():
         check_filters(report, table, images, args.work)
         if real_photos is not None:
             ours = load(f"{table}_frost_procedural")
-            env["overlays"] = [cv2.resize(p, (0, 0), fx=scale, fy=scale) for p in real_photos]
+            env["overlays"] = [p if scale == 1 else cv2.resize(p, (0, 0), fx=scale, fy=scale)
+                               for p in real_photos]
             own = NumpyDraws(np.random.RandomState(7))
             oracle = run_oracle("frost", table, images, ours.shape[1], lambda s, k: own, env)
             for s in range(5):
@@ -792,6 +856,8 @@ def main():
                     report.info(table, "frost (procedural vs photographs)", s + 1, check,
                                 f"{a:.4g}", f"{b:.4g}", f"{100 * (a - b) / b:+.1f}%",
                                 f"SE {100 * se / b:.1f}% (independent draws)")
+        print(f"oracle: {table} table checked in {time.time() - table_start:.1f} s")
+    check_crops(report, args.work)
     report.print()
     if args.markdown:
         with open(args.markdown, "w") as f:
