@@ -1,7 +1,5 @@
 #include "landscape/landscape_figure.h"
 
-#include <cairo-svg.h>
-#include <cairo.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,68 +8,25 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "metrics/figure_drawing.h"
 
 namespace dign::landscape {
 namespace {
 
-struct Color {
-  double r, g, b;
-};
+using metrics::Color;
+using metrics::kBlack;
+using metrics::kGrid;
+using metrics::kPi;
+using metrics::line;
+using metrics::set_color;
+using metrics::show_text;
 
-// Tableau 10, as the reliability diagrams: the same model colours across dign's figures.
-constexpr Color kPalette[] = {{0.122, 0.467, 0.706}, {1.000, 0.498, 0.055}, {0.173, 0.627, 0.173},
-                              {0.839, 0.153, 0.157}, {0.580, 0.404, 0.741}, {0.549, 0.337, 0.294},
-                              {0.890, 0.467, 0.761}, {0.498, 0.498, 0.498}, {0.737, 0.741, 0.133},
-                              {0.090, 0.745, 0.812}};
-constexpr Color kBlack = {0, 0, 0};
-constexpr Color kGrid = {0.9, 0.9, 0.9};
 constexpr int kMinSize = 400;
 constexpr int kMaxSize = 8192;
-constexpr double kPi = 3.14159265358979323846;
 
+// The reliability diagrams' colours: the same model colours across dign's figures.
 Color curve_color(size_t s) {
-  return kPalette[s % (sizeof(kPalette) / sizeof(kPalette[0]))];
-}
-
-struct SurfaceDeleter {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct ContextDeleter {
-  void operator()(cairo_t* cr) const { cairo_destroy(cr); }
-};
-
-// Called from C: an exception must not unwind through cairo.
-cairo_status_t append_to_string(void* closure, const unsigned char* data, unsigned int length) {
-  try {
-    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-    return CAIRO_STATUS_SUCCESS;
-  } catch (...) {
-    return CAIRO_STATUS_NO_MEMORY;
-  }
-}
-
-void check_status(cairo_status_t status, const char* what) {
-  DIGN_CHECK(status == CAIRO_STATUS_SUCCESS, "landscape figure: cairo failed to ", what, " (",
-             cairo_status_to_string(status), ")");
-}
-
-void set_color(cairo_t* cr, Color c) {
-  cairo_set_source_rgb(cr, c.r, c.g, c.b);
-}
-
-// Draws `text` so that the point (ax, ay) of its ink box, in fractions of its width and
-// height (0, 0 = top left), lands on (x, y).
-void show_text(cairo_t* cr, const std::string& text, double x, double y, double ax, double ay) {
-  cairo_text_extents_t e;
-  cairo_text_extents(cr, text.c_str(), &e);
-  cairo_move_to(cr, x - e.x_bearing - ax * e.width, y - e.y_bearing - ay * e.height);
-  cairo_show_text(cr, text.c_str());
-}
-
-void line(cairo_t* cr, double x0, double y0, double x1, double y1) {
-  cairo_move_to(cr, x0, y0);
-  cairo_line_to(cr, x1, y1);
-  cairo_stroke(cr);
+  return metrics::palette_color(s);
 }
 
 // A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) giving at most `max_ticks`
@@ -267,62 +222,19 @@ void validate(const std::vector<LandscapeCurve>& curves, const LandscapeFigureOp
   }
 }
 
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else
-      out += c;
-  }
-  return out;
-}
-
-// cairo draws text as glyph outlines: a <title> and <desc> keep the SVG's words searchable.
-std::string add_svg_text(std::string svg, const std::vector<LandscapeCurve>& curves,
-                         const std::string& title) {
-  const size_t open = svg.find("<svg");
-  const size_t end = open == std::string::npos ? open : svg.find('>', open);
-  DIGN_CHECK(end != std::string::npos, "landscape figure: cairo produced no <svg> element");
-  std::string desc =
-      "loss difference, accuracy, first- and second-order terms against the l2 "
-      "radius for: ";
-  for (size_t s = 0; s < curves.size(); ++s) desc += (s ? ", " : "") + curves[s].name;
-  svg.insert(end + 1,
-             "\n<title>" + xml_escape(title) + "</title>\n<desc>" + xml_escape(desc) + "</desc>");
-  return svg;
-}
-
 }  // namespace
 
 std::string render_landscape_figure(const std::vector<LandscapeCurve>& curves,
                                     metrics::FigureFormat format,
                                     const LandscapeFigureOptions& options) {
   validate(curves, options);
-  std::string bytes;
-  std::unique_ptr<cairo_surface_t, SurfaceDeleter> surface(
-      format == metrics::FigureFormat::kPng
-          ? cairo_image_surface_create(CAIRO_FORMAT_ARGB32, options.width, options.height)
-          : cairo_svg_surface_create_for_stream(append_to_string, &bytes, options.width,
-                                                options.height));
-  check_status(cairo_surface_status(surface.get()), "create a surface");
-  {
-    std::unique_ptr<cairo_t, ContextDeleter> cr(cairo_create(surface.get()));
-    draw(cr.get(), curves, options);
-    check_status(cairo_status(cr.get()), "draw");
-  }
-  if (format == metrics::FigureFormat::kPng) {
-    check_status(cairo_surface_write_to_png_stream(surface.get(), append_to_string, &bytes),
-                 "encode the PNG");
-    return bytes;
-  }
-  cairo_surface_finish(surface.get());  // flushes the SVG into `bytes`
-  check_status(cairo_surface_status(surface.get()), "write the SVG");
-  return add_svg_text(std::move(bytes), curves, options.title);
+  std::string desc =
+      "loss difference, accuracy, first- and second-order terms against the l2 "
+      "radius for: ";
+  for (size_t s = 0; s < curves.size(); ++s) desc += (s ? ", " : "") + curves[s].name;
+  return metrics::render_figure(
+      format, options.width, options.height, [&](cairo_t* cr) { draw(cr, curves, options); },
+      "landscape figure", options.title, desc);
 }
 
 void write_landscape_figure(const std::string& path, const std::vector<LandscapeCurve>& curves,

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "metrics/reliability_diagram.h"
+#include "metrics/figure_format.h"
 
 namespace dign::landscape {
 

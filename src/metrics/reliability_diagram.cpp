@@ -1,7 +1,5 @@
 #include "metrics/reliability_diagram.h"
 
-#include <cairo-svg.h>
-#include <cairo.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,82 +10,23 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "metrics/figure_drawing.h"
 
 namespace dign::metrics {
 namespace {
 
-struct Color {
-  double r, g, b;
-};
-
-// Tableau 10 (matplotlib's default cycle): distinguishable, and familiar from papers.
-constexpr Color kPalette[] = {{0.122, 0.467, 0.706}, {1.000, 0.498, 0.055}, {0.173, 0.627, 0.173},
-                              {0.839, 0.153, 0.157}, {0.580, 0.404, 0.741}, {0.549, 0.337, 0.294},
-                              {0.890, 0.467, 0.761}, {0.498, 0.498, 0.498}, {0.737, 0.741, 0.133},
-                              {0.090, 0.745, 0.812}};
-constexpr Color kBlack = {0, 0, 0};
-constexpr Color kGrid = {0.9, 0.9, 0.9};
 constexpr Color kDiagonal = {0.35, 0.35, 0.35};
 constexpr int kMinSize = 240;
 constexpr int kMaxSize = 8192;
-constexpr double kPi = 3.14159265358979323846;
 
+// Tableau 10 (matplotlib's default cycle): distinguishable, and familiar from papers.
 Color series_color(size_t s) {
-  return kPalette[s % (sizeof(kPalette) / sizeof(kPalette[0]))];
+  return palette_color(s);
 }
 
 // Everything scales with the smaller side, so a 320 px thumbnail looks like a 640 px figure.
 double unit(const ReliabilityDiagramOptions& options) {
   return std::min(options.width, options.height) / 640.0;
-}
-
-struct SurfaceDeleter {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct ContextDeleter {
-  void operator()(cairo_t* cr) const { cairo_destroy(cr); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using ContextPtr = std::unique_ptr<cairo_t, ContextDeleter>;
-
-// Called from C: an exception must not unwind through cairo.
-cairo_status_t append_to_string(void* closure, const unsigned char* data, unsigned int length) {
-  try {
-    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-    return CAIRO_STATUS_SUCCESS;
-  } catch (...) {
-    return CAIRO_STATUS_NO_MEMORY;
-  }
-}
-
-void check_status(cairo_status_t status, const char* what) {
-  DIGN_CHECK(status == CAIRO_STATUS_SUCCESS, "reliability diagram: cairo failed to ", what, " (",
-             cairo_status_to_string(status), ")");
-}
-
-void set_color(cairo_t* cr, Color c, double alpha = 1.0) {
-  cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
-}
-
-// Draws `text` so that the point (ax, ay) of its ink box, in fractions of its width and
-// height (0, 0 = top left), lands on (x, y).
-void show_text(cairo_t* cr, const std::string& text, double x, double y, double ax, double ay) {
-  cairo_text_extents_t e;
-  cairo_text_extents(cr, text.c_str(), &e);
-  cairo_move_to(cr, x - e.x_bearing - ax * e.width, y - e.y_bearing - ay * e.height);
-  cairo_show_text(cr, text.c_str());
-}
-
-double text_width(cairo_t* cr, const std::string& text) {
-  cairo_text_extents_t e;
-  cairo_text_extents(cr, text.c_str(), &e);
-  return e.x_advance;
-}
-
-void line(cairo_t* cr, double x0, double y0, double x1, double y1) {
-  cairo_move_to(cr, x0, y0);
-  cairo_line_to(cr, x1, y1);
-  cairo_stroke(cr);
 }
 
 std::string legend_text(const ReliabilitySeries& s) {
@@ -272,43 +211,6 @@ void draw(cairo_t* cr, const std::vector<ReliabilitySeries>& series,
   draw_legend(cr, series, l, u);
 }
 
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-// cairo draws text as glyph outlines; a <title> and <desc> keep the SVG's words
-// searchable and readable by screen readers.
-std::string add_svg_text(std::string svg, const std::vector<ReliabilitySeries>& series,
-                         const std::string& title) {
-  const size_t open = svg.find("<svg");
-  const size_t end = open == std::string::npos ? open : svg.find('>', open);
-  DIGN_CHECK(end != std::string::npos, "reliability diagram: cairo produced no <svg> element");
-  std::string desc;
-  for (const auto& s : series) desc += (desc.empty() ? "" : "; ") + legend_text(s);
-  svg.insert(end + 1,
-             "\n<title>" + xml_escape(title) + "</title>\n<desc>" + xml_escape(desc) + "</desc>");
-  return svg;
-}
-
 }  // namespace
 
 void ReliabilityLayout::bar_span(int64_t k, int64_t num_bins, size_t s, size_t num_series,
@@ -335,40 +237,15 @@ ReliabilityLayout reliability_layout(const ReliabilityDiagramOptions& options) {
   return l;
 }
 
-FigureFormat figure_format_for_path(const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (ext == ".png") return FigureFormat::kPng;
-  if (ext == ".svg") return FigureFormat::kSvg;
-  throw Error(
-      detail::concat("figure '", path, "': unknown extension '", ext, "'; expected .png or .svg"));
-}
-
 std::string render_reliability_diagram(const std::vector<ReliabilitySeries>& series,
                                        FigureFormat format,
                                        const ReliabilityDiagramOptions& options) {
   validate(series, options);
-  std::string bytes;
-  SurfacePtr surface(
-      format == FigureFormat::kPng
-          ? cairo_image_surface_create(CAIRO_FORMAT_ARGB32, options.width, options.height)
-          : cairo_svg_surface_create_for_stream(append_to_string, &bytes, options.width,
-                                                options.height));
-  check_status(cairo_surface_status(surface.get()), "create a surface");
-  {
-    ContextPtr cr(cairo_create(surface.get()));
-    draw(cr.get(), series, options);
-    check_status(cairo_status(cr.get()), "draw");
-  }
-  if (format == FigureFormat::kPng) {
-    check_status(cairo_surface_write_to_png_stream(surface.get(), append_to_string, &bytes),
-                 "encode the PNG");
-    return bytes;
-  }
-  cairo_surface_finish(surface.get());  // flushes the SVG into `bytes`
-  check_status(cairo_surface_status(surface.get()), "write the SVG");
-  return add_svg_text(std::move(bytes), series, options.title);
+  std::string desc;
+  for (const auto& s : series) desc += (desc.empty() ? "" : "; ") + legend_text(s);
+  return render_figure(
+      format, options.width, options.height, [&](cairo_t* cr) { draw(cr, series, options); },
+      "reliability diagram", options.title, desc);
 }
 
 void write_reliability_diagram(const std::string& path,

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "metrics/calibration.h"
+#include "metrics/figure_format.h"
 
 namespace dign::metrics {
 
@@ -35,12 +36,6 @@ struct ReliabilityDiagramOptions {
   /// Default: "Reliability diagram".
   std::string title = "Reliability diagram";
 };
-
-enum class FigureFormat { kPng, kSvg };
-
-/// The format for a file name: ".png" or ".svg" (any case). Anything else throws
-/// dign::Error naming the path and the extension found.
-FigureFormat figure_format_for_path(const std::string& path);
 
 /// Where the panels lie, in output pixels, for tests and for anyone annotating a figure.
 struct ReliabilityLayout {
