@@ -7,6 +7,10 @@ over them (the paper's ± over seeds), with the seed count in the header. Percen
 paper prints them (one decimal unless --digits says otherwise); SH as a plain number.
 After the paper's layouts: accuracy per corruption (mean over its severities) and under the
 evaluation's own Gaussian noise, per sigma.
+
+For a grid of runs, `dign experiment tables GRID.json` does this (and Tables 6 and 7, missing
+seeds named, the paper's values with --paper, CSV and JSON); this script stays for reports
+given by hand.
 """
 import json
 import statistics

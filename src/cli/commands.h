@@ -23,6 +23,8 @@ void add_corrupt_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
 void add_export_command(CLI::App& app, Action& action);
 void add_landscape_command(CLI::App& app, Action& action);
+void add_compare_command(CLI::App& app, Action& action);
+void add_experiment_command(CLI::App& app, Action& action);
 
 /// Runs the CLI on argv; returns the process exit code. Errors are one line on stderr.
 int run(int argc, char** argv);

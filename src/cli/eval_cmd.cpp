@@ -47,6 +47,14 @@ void add_eval_command(CLI::App& app, Action& action) {
   cmd->add_option("--seed", o->eval.seed,
                   "Seed of the evaluation's own draws (Gaussian noise, ensemble noise)")
       ->capture_default_str();
+  auto* bootstrap =
+      cmd->add_option("--bootstrap", o->eval.bootstrap,
+                      "95% percentile-bootstrap intervals over the test images for every "
+                      "accuracy, mCA, mCA-N, ECE, RMSE, OE and SH (<name>_ci95 in the JSON) with "
+                      "B resamples drawn from --seed (1000 is the usual choice); default none");
+  cmd->add_option("--save-predictions", o->eval.predictions_dir,
+                  "Write every condition's per-image confidence, predicted class and label "
+                  "(.npy) into DIR, for 'dign compare'");
   cmd->add_option("--corrupted", o->corrupted,
                   "Corrupted test set: a CIFAR-10-C style directory (<corruption>.npy, "
                   "labels.npy), or 'generate' to corrupt the test split in memory");
@@ -87,7 +95,12 @@ void add_eval_command(CLI::App& app, Action& action) {
   add_machine_options(*cmd, o->machine);
   auto quiet = std::make_shared<bool>(false);
   add_quiet_option(*cmd, *quiet);
-  cmd->callback([&action, o, quiet, attack, kinds, settings] {
+  cmd->callback([&action, o, quiet, attack, kinds, settings, bootstrap] {
+    if (bootstrap->count() > 0 && o->eval.bootstrap < 1) {
+      throw OptionError("bootstrap",
+                        "expected at least 1 resample (1000 is the usual choice), got " +
+                            std::to_string(o->eval.bootstrap));
+    }
     for (auto* option : settings) {
       if (kinds->empty() && option->count() > 0) {
         throw OptionError("attack", option->get_name() + " needs --attack pgd (or pgd7-paper)");

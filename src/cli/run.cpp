@@ -62,6 +62,8 @@ int run(int argc, char** argv) {
     add_bench_command(app, action);
     add_export_command(app, action);
     add_landscape_command(app, action);
+    add_compare_command(app, action);
+    add_experiment_command(app, action);
     app.parse(argc, argv);
     return action();
   } catch (const CLI::ParseError& e) {

@@ -5,6 +5,7 @@
 #include "attacks/robust_accuracy.h"
 #include "core/error.h"
 #include "data/sampler.h"
+#include "metrics/bootstrap.h"
 
 namespace dign::eval {
 
@@ -86,6 +87,12 @@ void AttackCondition::evaluate(EvalContext& context, nlohmann::json& report) {
     record["images"] = chosen.size();
     record["accuracy"] = accuracy.value();
     record["accuracy_se"] = accuracy.standard_error();
+    if (context.options.bootstrap > 0) {
+      const auto ci = metrics::percentile_interval(metrics::bootstrap_proportion(
+          accuracy.correct(), accuracy.total(), context.options.seed, context.options.bootstrap));
+      record["accuracy_ci95"] =
+          ci ? nlohmann::json::array({ci->low, ci->high}) : nlohmann::json(nullptr);
+    }
     report["adversarial"].push_back(record);
     context.progress.message(
         fmt::format("{} {} eps {:.5f}, {} steps: robust accuracy {:.4f} ± {:.4f} ({} images)",

@@ -2,16 +2,49 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "core/error.h"
+#include "eval/bootstrap_eval.h"
 #include "eval/corruption_report.h"
 #include "eval/report.h"
 
 namespace dign::eval {
 
+namespace {
+
+/// Runs `fn` and adds its wall time to the context's bootstrap time.
+template <typename F>
+void timed(EvalContext& context, F fn) {
+  const auto start = std::chrono::steady_clock::now();
+  fn();
+  context.bootstrap_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// The intervals of one condition's record, from its per-image records.
+void add_condition_bootstrap(EvalContext& context, const ConditionResult& result,
+                             nlohmann::json& record) {
+  const EvalOptions& o = context.options;
+  if (o.bootstrap <= 0) return;
+  timed(context, [&] {
+    const metrics::BinnedPredictions binned = result.records.binned(o.bins);
+    auto stats = [&](const uint32_t* counts) { return condition_stats(binned, counts); };
+    add_intervals(record, bootstrap_resamples<metrics::CalibrationStats>(
+                              binned.size(), o.seed, o.bootstrap, o.threads, stats));
+  });
+}
+
+}  // namespace
+
 void CleanCondition::evaluate(EvalContext& context, nlohmann::json& report) {
   const ConditionResult clean =
       evaluate_condition(context.model, test_, context.device, context.options, 0.0);
   report["clean"] = condition_json(clean);
+  add_condition_bootstrap(context, clean, report["clean"]);
+  if (!context.options.predictions_dir.empty()) {
+    write_predictions(context.options.predictions_dir, "clean", {&clean.records}, {});
+  }
   context.diagram.push_back({"clean", clean.calibration.value()});
   context.progress.message(fmt::format("clean: accuracy {:.4f} ± {:.4f}  ECE {:.4f}  RMSE {:.4f}",
                                        clean.accuracy.value(), clean.accuracy.standard_error(),
@@ -25,13 +58,23 @@ int64_t GaussianNoiseCondition::images() const {
 
 void GaussianNoiseCondition::evaluate(EvalContext& context, nlohmann::json& report) {
   report["gaussian_noise"] = nlohmann::json::array();
+  std::vector<PredictionRecords> records;
   for (double sigma : sigmas_) {
-    const ConditionResult noisy =
+    ConditionResult noisy =
         evaluate_condition(context.model, test_, context.device, context.options, sigma);
-    report["gaussian_noise"].push_back(condition_json(noisy));
+    nlohmann::json record = condition_json(noisy);
+    add_condition_bootstrap(context, noisy, record);
+    report["gaussian_noise"].push_back(record);
+    if (!context.options.predictions_dir.empty()) records.push_back(std::move(noisy.records));
     context.progress.message(fmt::format("gaussian noise sigma {}: accuracy {:.4f}  RMSE {:.4f}",
                                          sigma, noisy.accuracy.value(),
                                          noisy.calibration.value().rmse));
+  }
+  if (!context.options.predictions_dir.empty()) {
+    std::vector<const PredictionRecords*> all;
+    for (const auto& r : records) all.push_back(&r);
+    write_predictions(context.options.predictions_dir, "gaussian_noise", all,
+                      {static_cast<int64_t>(sigmas_.size())});
   }
   report["gaussian_noise_note"] =
       "x + N(0, sigma^2) per pixel in [0,1] units, clipped to [0,1]; noise seeded per image";
@@ -54,6 +97,25 @@ void CorruptedCondition::evaluate(EvalContext& context, nlohmann::json& report) 
   const CorruptedResults results = evaluate_corrupted(context.model, *set_, context.device,
                                                       context.options, options_, context.progress);
   report["corrupted"] = corrupted_json(results, *set_, options_);
+  const EvalOptions& o = context.options;
+  std::vector<const PredictionRecords*> cells;
+  for (const auto& row : results.cells) {
+    for (const auto& cell : row) cells.push_back(&cell.records);
+  }
+  if (o.bootstrap > 0) {
+    timed(context, [&] {
+      const CorruptedPredictions p = corrupted_predictions(report["corrupted"], cells, o.bins);
+      auto stats = [&](const uint32_t* counts) { return corrupted_stats(p, counts); };
+      add_corrupted_intervals(
+          report["corrupted"],
+          bootstrap_resamples<CorruptedStats>(p.images(), o.seed, o.bootstrap, o.threads, stats));
+    });
+  }
+  if (!o.predictions_dir.empty()) {
+    write_predictions(o.predictions_dir, "corrupted", cells,
+                      {static_cast<int64_t>(results.corruptions.size()),
+                       static_cast<int64_t>(results.severities.size())});
+  }
   const auto& k = report["corrupted"];
   context.progress.message(
       fmt::format("corrupted: mCA {}  mCA-N {}", k["mca"].dump(), k["mca_n"].dump()));

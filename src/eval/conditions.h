@@ -31,6 +31,8 @@ struct EvalContext {
   Progress& progress;
   /// The reliability-diagram series the conditions add (clean, corrupted, ...).
   std::vector<metrics::ReliabilitySeries> diagram = {};
+  /// Wall time spent in the bootstrap (options.bootstrap > 0), summed over conditions.
+  double bootstrap_seconds = 0.0;
 };
 
 class Condition {

@@ -63,7 +63,10 @@ CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::C
   };
   results.cells.assign(results.corruptions.size(), {});
   for (auto& row : results.cells) {
-    for (size_t s = 0; s < results.severities.size(); ++s) row.emplace_back(options.bins);
+    for (size_t s = 0; s < results.severities.size(); ++s) {
+      row.emplace_back(options.bins);
+      if (options.keep_predictions()) row.back().records.resize(n);
+    }
   }
   auto start = std::chrono::steady_clock::now();
   std::future<RawBatch> next;
@@ -78,7 +81,7 @@ CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::C
     ConditionResult& cell = results.cells[job.c][job.s];
     ConditionResult batch(options.bins);
     score_batch(model, images, all_labels.slice(0, raw.begin, raw.begin + raw.count), indices,
-                device, options, batch);
+                device, options, batch, options.keep_predictions() ? &cell.records : nullptr);
     cell.accuracy.merge(batch.accuracy);
     cell.calibration.merge(batch.calibration);
     const std::string& name = results.corruptions[job.c];

@@ -19,6 +19,25 @@ std::string percent(const nlohmann::json& v) {
   return v.is_number() ? fmt::format("{:.1f}", 100.0 * v.get<double>()) : std::string("–");
 }
 
+// The figure in percent, with its bootstrap interval "[low, high]" when the record has one.
+std::string percent(const nlohmann::json& record, const std::string& key) {
+  std::string out = percent(record[key]);
+  const auto ci = record.find(key + "_ci95");
+  if (ci != record.end() && ci->is_array()) {
+    out += fmt::format(" [{}, {}]", percent((*ci)[0]), percent((*ci)[1]));
+  }
+  return out;
+}
+// SH as a number, with its interval when present.
+std::string sharpness(const nlohmann::json& record) {
+  std::string out = number(record["sharpness"], 2);
+  const auto ci = record.find("sharpness_ci95");
+  if (ci != record.end() && ci->is_array()) {
+    out += fmt::format(" [{}, {}]", number((*ci)[0], 2), number((*ci)[1], 2));
+  }
+  return out;
+}
+
 const nlohmann::json* find_corruption(const nlohmann::json& corrupted, const std::string& name) {
   for (const auto& c : corrupted.at("per_corruption")) {
     if (c.at("name") == name) return &c;
@@ -45,16 +64,16 @@ std::string corrupted_markdown(const nlohmann::json& report) {
   const auto& k = report.at("corrupted");
   std::string out = "\n### Robustness (the paper's Table 1 layout; accuracy, %)\n\n";
   out += "| metric | value |\n|---|---:|\n";
-  out += fmt::format("| Clean acc. | {} |\n", percent(report.at("clean").at("accuracy")));
+  out += fmt::format("| Clean acc. | {} |\n", percent(report.at("clean"), "accuracy"));
   out += fmt::format("| mCA ({} corruptions, {} excluded) | {} |\n",
                      k.at("mca_corruptions").get<int64_t>(), k.at("excluded").get<std::string>(),
-                     percent(k["mca"]));
+                     percent(k, "mca"));
   out += fmt::format("| mCA-N ({} corruptions) | {} |\n", k.at("mca_n_corruptions").get<int64_t>(),
-                     percent(k["mca_n"]));
+                     percent(k, "mca_n"));
   for (const auto& c : k.at("per_corruption")) {
     if (c.at("noise").get<bool>()) {
       out += fmt::format("| {} | {} |\n", c.at("name").get<std::string>(),
-                         percent(c["mean_accuracy"]));
+                         percent(c, "mean_accuracy"));
     }
   }
   if (k.contains("mca_n_note")) out += "\n" + k["mca_n_note"].get<std::string>() + "\n";
@@ -65,8 +84,8 @@ std::string corrupted_markdown(const nlohmann::json& report) {
       out += fmt::format("| {} | – | – | – | – |\n", label);
       return;
     }
-    out += fmt::format("| {} | {} | {} | {} | {} |\n", label, percent(c["rmse"]), percent(c["ece"]),
-                       percent(c["oe"]), number(c["sharpness"], 2));
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", label, percent(c, "rmse"), percent(c, "ece"),
+                       percent(c, "oe"), sharpness(c));
   };
   row("clean", report.at("clean"));
   row("all corruptions (pooled)", k.at("all"));
@@ -80,8 +99,8 @@ std::string corrupted_markdown(const nlohmann::json& report) {
   out += " mean |\n" + rule + "---:|\n";
   for (const auto& c : k.at("per_corruption")) {
     out += "| " + c.at("name").get<std::string>() + " |";
-    for (const auto& s : c.at("severities")) out += " " + percent(s["accuracy"]) + " |";
-    out += " " + percent(c["mean_accuracy"]) + " |\n";
+    for (const auto& s : c.at("severities")) out += " " + percent(s, "accuracy") + " |";
+    out += " " + percent(c, "mean_accuracy") + " |\n";
   }
   if (k.contains("mce")) {
     out += fmt::format("\nAgainst the baseline {}: mCE {} , relative mCE {} (fractions).\n",

@@ -14,6 +14,7 @@
 #include "data/corrupted_set.h"
 #include "data/loader.h"
 #include "data/npy.h"
+#include "eval/bootstrap_eval.h"
 #include "eval/conditions.h"
 #include "eval/report.h"
 #include "metrics/reliability_diagram.h"
@@ -105,6 +106,9 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
   DIGN_CHECK_OPTION(
       o.dump_probabilities.empty() || fs::path(o.dump_probabilities).extension() == ".npy",
       "dump_probabilities", "expected a FILE.npy, got '", o.dump_probabilities, "'");
+  DIGN_CHECK_OPTION(o.eval.predictions_dir.empty() || !fs::exists(o.eval.predictions_dir) ||
+                        fs::is_directory(o.eval.predictions_dir),
+                    "save_predictions", o.eval.predictions_dir, ": exists and is not a directory");
   const nlohmann::json baseline = read_baseline(o.baseline);
   run::LoadedRun run = load_model(o);
   // Beside a TorchScript file (m.pt -> m.eval.json), inside a run directory.
@@ -136,6 +140,10 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
 
   EvalOptions eval = o.eval;
   eval.precision = machine.precision;
+  eval.threads = machine.threads;
+  if (!eval.predictions_dir.empty()) {
+    eval.predictions_dir = fs::absolute(eval.predictions_dir).lexically_normal().string();
+  }
   eval.ensemble = o.ensemble > 0 ? o.ensemble : run.ensemble.copies;
   eval.ensemble_sigma = run.ensemble.sigma;
   DIGN_CHECK_OPTION(eval.ensemble == 1 || eval.ensemble_sigma > 0, "ensemble", eval.ensemble,
@@ -186,6 +194,14 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
                        {"rule", metrics::CalibrationMeter::binning_description(eval.bins)},
                        {"confidence", "max softmax probability, computed in fp32"}};
   report["ensemble"] = {{"copies", eval.ensemble}, {"sigma", eval.ensemble_sigma}};
+  if (eval.bootstrap > 0) report["bootstrap"] = bootstrap_record(eval.bootstrap, eval.seed);
+  if (!eval.predictions_dir.empty()) {
+    report["predictions"] = {{"dir", eval.predictions_dir},
+                             {"layout",
+                              "<section>.{confidence,predicted,label}.npy per section "
+                              "(clean [N], gaussian_noise [levels, N], corrupted "
+                              "[corruptions, severities, N]), reader order"}};
+  }
   EvalContext context{*run.model, machine.device, eval, progress};
   double images = 0;
   for (auto& condition : conditions) {
@@ -225,6 +241,7 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
   report["timing"] = {{"seconds", seconds},
                       {"images_per_second", images / seconds},
                       {"peak_resident_mib", peak_resident_mib()}};
+  if (eval.bootstrap > 0) report["timing"]["bootstrap_seconds"] = context.bootstrap_seconds;
   write_report(report_path, report);
   progress.message("wrote " + report_path);
   return report;

@@ -20,6 +20,8 @@ void EvalOptions::validate() const {
   DIGN_CHECK_OPTION(ensemble_sigma >= 0, "ensemble_sigma", "expected a value >= 0, got ",
                     ensemble_sigma);
   DIGN_CHECK_OPTION(bins >= 1, "bins", "expected at least 1 bin, got ", bins);
+  DIGN_CHECK_OPTION(bootstrap >= 0, "bootstrap", "expected a number of resamples >= 1, got ",
+                    bootstrap);
 }
 
 namespace {
@@ -40,7 +42,8 @@ torch::Tensor per_image_noise(const std::vector<int64_t>& indices, at::IntArrayR
 
 void score_batch(models::ClassifierImpl& model, const torch::Tensor& images,
                  const torch::Tensor& labels, const std::vector<int64_t>& indices,
-                 const torch::Device& device, const EvalOptions& options, ConditionResult& result) {
+                 const torch::Device& device, const EvalOptions& options, ConditionResult& result,
+                 PredictionRecords* records) {
   const auto shape = images.sizes().slice(1);
   torch::Tensor probs;
   if (options.ensemble <= 1) {
@@ -61,6 +64,16 @@ void score_batch(models::ClassifierImpl& model, const torch::Tensor& images,
   const int64_t n = correct.size(0);
   result.calibration.add(confidence.data_ptr<float>(), correct.data_ptr<uint8_t>(), n);
   result.accuracy.add(correct.sum().item<int64_t>(), n);
+  if (records == nullptr) return;
+  const auto predicted_int = predicted.to(torch::kInt32).contiguous();
+  const auto labels_int = labels.to(torch::kInt32).contiguous();
+  for (int64_t i = 0; i < n; ++i) {
+    const auto at = static_cast<size_t>(indices[static_cast<size_t>(i)]);
+    records->confidence[at] = confidence.data_ptr<float>()[i];
+    records->correct[at] = correct.data_ptr<uint8_t>()[i];
+    records->predicted[at] = predicted_int.data_ptr<int32_t>()[i];
+    records->label[at] = labels_int.data_ptr<int32_t>()[i];
+  }
 }
 
 ConditionResult evaluate_condition(models::ClassifierImpl& model, const data::ImageSet& images,
@@ -71,6 +84,7 @@ ConditionResult evaluate_condition(models::ClassifierImpl& model, const data::Im
   ConditionResult result(options.bins);
   result.name = sigma > 0 ? "gaussian_noise" : "clean";
   result.sigma = sigma;
+  if (options.keep_predictions()) result.records.resize(images.size());
   std::vector<int64_t> order(static_cast<size_t>(images.size()));
   std::iota(order.begin(), order.end(), 0);
   data::BatchLoader loader(images, order, data::LoaderOptions().batch_size(options.batch_size),
@@ -84,7 +98,8 @@ ConditionResult evaluate_condition(models::ClassifierImpl& model, const data::Im
                                sigma, 0))
               .clamp(0.0, 1.0);
     }
-    score_batch(model, x, batch->labels, batch->indices, device, options, result);
+    score_batch(model, x, batch->labels, batch->indices, device, options, result,
+                options.keep_predictions() ? &result.records : nullptr);
   }
   return result;
 }

@@ -12,6 +12,7 @@
 
 #include "core/machine.h"
 #include "data/image_set.h"
+#include "eval/predictions.h"
 #include "metrics/accuracy.h"
 #include "metrics/calibration.h"
 #include "models/classifier.h"
@@ -30,6 +31,13 @@ struct EvalOptions {
   int64_t bins = 16;
   uint64_t seed = 0;
   Precision precision = Precision::kFp32;
+  /// Bootstrap resamples for the 95% intervals (bootstrap_eval.h); 0 = none.
+  int64_t bootstrap = 0;
+  /// Directory for per-image predictions (predictions.h); empty = none.
+  std::string predictions_dir;
+  /// Threads of the bootstrap. Default: 1.
+  int threads = 1;
+  bool keep_predictions() const { return bootstrap > 0 || !predictions_dir.empty(); }
   void validate() const;
 };
 
@@ -38,15 +46,19 @@ struct ConditionResult {
   double sigma = 0.0;  ///< 0 for clean
   metrics::AccuracyMeter accuracy;
   metrics::CalibrationMeter calibration;
+  /// Per-image predictions, kept when options.keep_predictions() (empty otherwise).
+  PredictionRecords records;
   explicit ConditionResult(int64_t bins) : calibration(bins) {}
 };
 
 /// Scores one batch into `result`: images float [B,3,H,W] in [0,1] on the CPU, labels
 /// int64 [B], indices the images' positions in their set (they seed the ensemble's noise).
-/// The model must be in eval mode.
+/// The model must be in eval mode. `records`, when given, gets each image's prediction at its
+/// index.
 void score_batch(models::ClassifierImpl& model, const torch::Tensor& images,
                  const torch::Tensor& labels, const std::vector<int64_t>& indices,
-                 const torch::Device& device, const EvalOptions& options, ConditionResult& result);
+                 const torch::Device& device, const EvalOptions& options, ConditionResult& result,
+                 PredictionRecords* records = nullptr);
 
 /// Evaluates `model` (switched to eval mode) on `images` under one condition
 /// (sigma 0 = clean). `device` is where the model lives.

@@ -40,6 +40,16 @@ std::string number(const nlohmann::json& v, int digits = 4) {
   return v.is_number() ? fmt::format("{:.{}f}", v.get<double>(), digits) : std::string("null");
 }
 
+// "value [low, high]" when the record has the figure's bootstrap interval (<key>_ci95).
+std::string with_interval(const nlohmann::json& record, const std::string& key, int digits = 4) {
+  std::string out = number(record[key], digits);
+  const auto ci = record.find(key + "_ci95");
+  if (ci != record.end() && ci->is_array()) {
+    out += fmt::format(" [{}, {}]", number((*ci)[0], digits), number((*ci)[1], digits));
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, nlohmann::json>> conditions(const nlohmann::json& report) {
   std::vector<std::pair<std::string, nlohmann::json>> rows = {{"clean", report.at("clean")}};
   for (const auto& g : report.value("gaussian_noise", nlohmann::json::array())) {
@@ -73,9 +83,9 @@ std::string report_markdown(const nlohmann::json& report) {
   std::string out = "| condition | accuracy | ± SE | ECE | RMSE | OE | SH |\n";
   out += "|---|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& [name, c] : conditions(report)) {
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", name, number(c["accuracy"]),
-                       number(c["accuracy_se"]), number(c["ece"]), number(c["rmse"]),
-                       number(c["oe"]), number(c["sharpness"], 2));
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", name, with_interval(c, "accuracy"),
+                       number(c["accuracy_se"]), with_interval(c, "ece"), with_interval(c, "rmse"),
+                       with_interval(c, "oe"), with_interval(c, "sharpness", 2));
   }
   for (const auto& a : report.value("adversarial", nlohmann::json::array())) {
     out += fmt::format(
@@ -83,10 +93,15 @@ std::string report_markdown(const nlohmann::json& report) {
         a.at("attack").get<std::string>(), a.at("norm").get<std::string>(), number(a["epsilon"], 5),
         a.at("steps").get<int64_t>(), number(a["step_size"], 5),
         a.at("random_start").get<bool>() ? ", random start" : "", a.at("restarts").get<int64_t>(),
-        a.at("images").get<int64_t>(), number(a["accuracy"]), number(a["accuracy_se"]));
+        a.at("images").get<int64_t>(), with_interval(a, "accuracy"), number(a["accuracy_se"]));
   }
   out += fmt::format("\nAll figures are fractions in [0,1]. Calibration binning: {}\n",
                      report.at("binning").at("rule").get<std::string>());
+  if (report.contains("bootstrap")) {
+    out += fmt::format("\n[low, high]: 95% intervals, {} resamples. {}\n",
+                       report["bootstrap"].at("resamples").get<int64_t>(),
+                       report["bootstrap"].at("method").get<std::string>());
+  }
   if (report.contains("corrupted")) out += corrupted_markdown(report);
   return out;
 }

@@ -1,0 +1,365 @@
+#include "experiment/grid.h"
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "core/error.h"
+#include "core/file_io.h"
+#include "models/catalog.h"
+#include "objectives/method.h"
+
+namespace dign::experiment {
+namespace {
+
+using nlohmann::json;
+
+/// Every method's (or architecture's) fields: name -> record with defaults.
+template <typename Catalog, typename ToJson>
+std::map<std::string, json> defaults_of(const Catalog& catalog, ToJson to_record) {
+  std::map<std::string, json> out;
+  for (const auto& entry : catalog) out[entry.name] = to_record(entry.defaults);
+  return out;
+}
+
+const std::map<std::string, json>& method_defaults() {
+  static const auto d = defaults_of(objectives::method_catalog(), [](const auto& o) {
+    return objectives::to_json(objectives::MethodConfig{o});
+  });
+  return d;
+}
+
+const std::map<std::string, json>& arch_defaults() {
+  static const auto d =
+      defaults_of(models::arch_catalog(), [](const auto& o) { return models::to_json(o); });
+  return d;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+  return s;
+}
+
+/// A method or architecture record given as a name or an object; checks its keys against
+/// the catalog, so an option of another method is named as such.
+json named_record(const json& given, const char* name_key, const std::map<std::string, json>& all,
+                  const std::string& where) {
+  json record = given.is_string() ? json{{name_key, given}} : given;
+  DIGN_CHECK(record.is_object() && record.contains(name_key) && record[name_key].is_string(), where,
+             ": expected a name or an object with \"", name_key, "\"");
+  const std::string name = record[name_key];
+  std::vector<std::string> names;
+  for (const auto& [n, _] : all) names.push_back(n);
+  const auto it = all.find(name);
+  DIGN_CHECK(it != all.end(), where, ": unknown ", name_key, " '", name, "' (expected one of ",
+             join(names), ")");
+  for (const auto& [key, _] : record.items()) {
+    if (it->second.contains(key)) continue;
+    std::vector<std::string> owners;
+    for (const auto& [n, d] : all) {
+      if (d.contains(key)) owners.push_back(n);
+    }
+    DIGN_CHECK(owners.empty(), where, ": option '", key, "' is not an option of ", name_key, " '",
+               name, "' (it belongs to ", join(owners), ")");
+    DIGN_CHECK(false, where, ": unknown option '", key, "' of ", name_key, " '", name, "'");
+  }
+  return record;
+}
+
+/// Overlays `top` on `base`: nested objects merge; a method or model of another name replaces.
+void overlay(json& base, const json& top, const std::string& where) {
+  for (const auto& [key, value] : top.items()) {
+    if (key == "label") continue;
+    DIGN_CHECK(base.contains(key) && key != "out", where, ": unknown option '", key, "'");
+    if (key == "method" || key == "model") {
+      const char* name_key = key == "method" ? "method" : "arch";
+      json record =
+          named_record(value, name_key, key == "method" ? method_defaults() : arch_defaults(),
+                       where + ": " + key);
+      const auto& defaults = (key == "method" ? method_defaults() : arch_defaults())
+                                 .at(record[name_key].get<std::string>());
+      if (base[key].value(name_key, "") != record[name_key]) base[key] = defaults;
+      for (const auto& [k, v] : record.items()) base[key][k] = v;
+    } else if (key == "data") {
+      DIGN_CHECK(value.is_object(), where, ": data: expected an object");
+      for (const auto& [k, v] : value.items()) {
+        DIGN_CHECK(base["data"].contains(k), where, ": unknown option 'data.", k, "'");
+        base["data"][k] = v;
+      }
+    } else {
+      base[key] = value;
+    }
+  }
+}
+
+/// Is `value` at `key` an axis? A list, unless the option itself is a list (then a list of lists).
+bool is_axis(const json& value, const json* default_value) {
+  if (!value.is_array()) return false;
+  if (default_value && default_value->is_array()) return !value.empty() && value[0].is_array();
+  return true;
+}
+
+/// Expands every axis of an entry (objects one level deep: method, model, data).
+std::vector<json> expand(const json& entry, const std::string& where) {
+  static const json defaults = run::to_json(run::TrainOptions());
+  auto axis_of = [&](const json& e) -> std::pair<std::vector<std::string>, json> {
+    for (const auto& [key, value] : e.items()) {
+      const json* d = defaults.contains(key) ? &defaults.at(key) : nullptr;
+      if (is_axis(value, d)) return {{key}, value};
+      if (value.is_object()) {
+        for (const auto& [k, v] : value.items()) {
+          const json* dk = d && d->is_object() && d->contains(k) ? &d->at(k) : nullptr;
+          if (is_axis(v, dk)) return {{key, k}, v};
+        }
+      }
+    }
+    return {{}, json()};
+  };
+  const auto [path, values] = axis_of(entry);
+  if (path.empty()) return {entry};
+  DIGN_CHECK(!values.empty(), where, ": ", path.back(), ": an empty list");
+  std::vector<json> out;
+  for (const auto& v : values) {
+    json e = entry;
+    if (path.size() == 1) {
+      e[path[0]] = v;
+    } else {
+      e[path[0]][path[1]] = v;
+    }
+    for (auto& x : expand(e, where)) out.push_back(std::move(x));
+  }
+  return out;
+}
+
+template <typename T>
+T get_or(const json& j, const char* key, T fallback, const std::string& where) {
+  if (!j.contains(key)) return fallback;
+  try {
+    return j.at(key).get<T>();
+  } catch (const json::exception&) {
+    throw Error(fmt::format("{}: {}: wrong type", where, key));
+  }
+}
+
+void check_keys(const json& j, const std::set<std::string>& known, const std::string& where) {
+  DIGN_CHECK(j.is_object(), where, ": expected an object");
+  for (const auto& [key, _] : j.items()) {
+    DIGN_CHECK(known.count(key), where, ": unknown option '", key, "'");
+  }
+}
+
+EvaluationSpec parse_evaluation(const json& j, const std::string& where) {
+  EvaluationSpec e;
+  if (j.is_boolean()) {
+    e.enabled = j.get<bool>();
+    return e;
+  }
+  check_keys(j,
+             {"report", "noise_sigmas", "corrupted", "corruption_seed", "severities", "attacks",
+              "test_limit"},
+             where);
+  e.report = get_or(j, "report", e.report, where);
+  e.noise_sigmas = get_or(j, "noise_sigmas", e.noise_sigmas, where);
+  e.corrupted = get_or(j, "corrupted", e.corrupted, where);
+  e.corruption_seed = get_or(j, "corruption_seed", e.corruption_seed, where);
+  e.severities = get_or(j, "severities", e.severities, where);
+  e.test_limit = get_or(j, "test_limit", e.test_limit, where);
+  DIGN_CHECK(!e.report.empty() && e.report.find('/') == std::string::npos, where,
+             ": report: expected a file name inside the run directory");
+  for (double s : e.noise_sigmas) DIGN_CHECK(s > 0, where, ": noise_sigmas: expected > 0");
+  for (int s : e.severities) DIGN_CHECK(s >= 1 && s <= 5, where, ": severities: expected 1-5");
+  for (const auto& a : get_or(j, "attacks", json::array(), where)) {
+    const std::string at = where + ": attacks";
+    check_keys(
+        a, {"kind", "norm", "epsilon", "steps", "step_size", "random_start", "restarts", "limit"},
+        at);
+    AttackSpec s;
+    s.kind = get_or(a, "kind", s.kind, at);
+    s.norm = get_or(a, "norm", s.norm, at);
+    s.epsilon = get_or(a, "epsilon", s.epsilon, at);
+    s.steps = get_or(a, "steps", s.steps, at);
+    s.step_size = get_or(a, "step_size", s.step_size, at);
+    s.random_start = get_or(a, "random_start", s.random_start, at);
+    s.restarts = get_or(a, "restarts", s.restarts, at);
+    s.limit = get_or(a, "limit", s.limit, at);
+    DIGN_CHECK(s.kind == "pgd" || s.kind == "pgd7-paper", at, ": kind: expected pgd or pgd7-paper");
+    DIGN_CHECK(s.norm == "linf" || s.norm == "l2", at, ": norm: expected linf or l2");
+    DIGN_CHECK(s.epsilon > 0 && s.steps >= 1 && s.restarts >= 1 && s.limit >= 0, at,
+               ": expected epsilon > 0, steps >= 1, restarts >= 1, limit >= 0");
+    e.attacks.push_back(s);
+  }
+  return e;
+}
+
+LandscapeSpec parse_landscape(const json& j, const std::string& where) {
+  LandscapeSpec l;
+  check_keys(j,
+             {"labels", "seed", "limit", "radii", "directions", "eta", "curvature_samples",
+              "kl_samples", "sigmas", "landscape_seed", "batch_size", "train_mode_check"},
+             where);
+  l.enabled = true;
+  l.labels = get_or(j, "labels", l.labels, where);
+  DIGN_CHECK(!l.labels.empty(), where, ": labels: expected the labels of the runs to measure");
+  l.seed = get_or(j, "seed", l.seed, where);
+  l.limit = get_or(j, "limit", l.limit, where);
+  auto& o = l.options;
+  o.radii = get_or(j, "radii", o.radii, where);
+  o.directions = get_or(j, "directions", o.directions, where);
+  o.eta = get_or(j, "eta", o.eta, where);
+  o.curvature_samples = get_or(j, "curvature_samples", o.curvature_samples, where);
+  o.kl_samples = get_or(j, "kl_samples", o.kl_samples, where);
+  o.sigmas = get_or(j, "sigmas", o.sigmas, where);
+  o.seed = get_or(j, "landscape_seed", o.seed, where);
+  o.batch_size = get_or(j, "batch_size", o.batch_size, where);
+  o.train_mode_check = get_or(j, "train_mode_check", o.train_mode_check, where);
+  try {
+    o.validate();
+  } catch (const OptionError& e) {
+    throw Error(fmt::format("{}: {}: {}", where, e.field(), e.message()));
+  }
+  DIGN_CHECK(l.limit >= 0, where, ": limit: expected >= 0");
+  return l;
+}
+
+/// method + the method's options that differ from its defaults + `extra`.
+std::string make_label(const run::TrainOptions& o, const std::string& extra) {
+  std::string label = o.method.name();
+  const json m = objectives::to_json(o.method);
+  const json& d = method_defaults().at(label);
+  for (const auto& [k, v] : m.items()) {
+    if (k != "method" && d.at(k) != v)
+      label += " " + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  return label + extra;
+}
+
+}  // namespace
+
+json EvaluationSpec::to_json() const {
+  json attacks_json = json::array();
+  for (const auto& a : attacks) {
+    attacks_json.push_back({{"kind", a.kind},
+                            {"norm", a.norm},
+                            {"epsilon", a.epsilon},
+                            {"steps", a.steps},
+                            {"step_size", a.step_size},
+                            {"random_start", a.random_start},
+                            {"restarts", a.restarts},
+                            {"limit", a.limit}});
+  }
+  return {{"enabled", enabled},
+          {"report", report},
+          {"noise_sigmas", noise_sigmas},
+          {"corrupted", corrupted},
+          {"corruption_seed", corruption_seed},
+          {"severities", severities},
+          {"attacks", attacks_json},
+          {"test_limit", test_limit}};
+}
+
+json run_identity(const run::TrainOptions& options) {
+  json j = run::to_json(options);
+  for (const char* key :
+       {"out", "threads", "loader_threads", "device", "eval_batch_size", "checkpoint_every",
+        "keep_last", "on_nonfinite", "preset", "preset_values"}) {
+    j.erase(key);
+  }
+  return j;
+}
+
+std::string identity_hash(const json& identity) {
+  const std::string text = identity.dump();
+  return fmt::format("{:016x}", XXH3_64bits(text.data(), text.size())).substr(0, 8);
+}
+
+Grid load_grid(const std::string& path, const std::string& runs_root) {
+  json j;
+  try {
+    j = json::parse(read_text_file(path));
+  } catch (const json::exception& e) {
+    throw Error(fmt::format("{}: not valid JSON ({})", path, e.what()));
+  }
+  return parse_grid(j, path, runs_root);
+}
+
+Grid parse_grid(const json& j, const std::string& source, const std::string& runs_root) {
+  check_keys(
+      j, {"name", "description", "runs_root", "train", "runs", "evaluation", "landscape", "paper"},
+      source);
+  Grid g;
+  g.file = source;
+  g.name = get_or(j, "name", std::string("experiment"), source);
+  g.runs_root = runs_root.empty() ? get_or(j, "runs_root", "runs/" + g.name, source) : runs_root;
+  g.paper = get_or(j, "paper", std::string(), source);
+  DIGN_CHECK(g.paper.empty() || g.paper == "cifar10", source,
+             ": paper: expected \"cifar10\" (the published CIFAR-10 ResNet-18 values) or none");
+  const json train = j.value("train", json::object());
+  DIGN_CHECK(j.contains("runs") && j["runs"].is_array() && !j["runs"].empty(), source,
+             ": runs: expected a non-empty list of entries");
+  json base = run::to_json(run::TrainOptions());
+  base["data"]["path"] = "";
+  overlay(base, train, source + ": train");
+  std::map<std::string, std::string> names;  // name -> entry
+  for (size_t i = 0; i < j["runs"].size(); ++i) {
+    const json& raw = j["runs"][i];
+    const std::string where = fmt::format("{}: runs[{}]", source, i);
+    DIGN_CHECK(raw.is_object(), where, ": expected an object of options");
+    const std::string extra =
+        raw.contains("label") ? " " + get_or(raw, "label", std::string(), where) : "";
+    for (const json& entry : expand(raw, where)) {
+      json merged = base;
+      overlay(merged, entry, where);
+      merged["out"] = "-";
+      RunSpec r;
+      try {
+        r.options = run::train_options_from_json(merged, where);
+        r.options.validate();
+      } catch (const OptionError& e) {
+        throw Error(fmt::format("{}: {}: {}", where, e.field(), e.message()));
+      }
+      const std::string& data = r.options.data.path;
+      DIGN_CHECK(!data.empty(), where,
+                 ": data.path: a dataset directory or 'synthetic' is required");
+      DIGN_CHECK(data == "synthetic" || std::filesystem::is_directory(data), where,
+                 ": data.path: '", data,
+                 "' is not a directory (expected a dataset or 'synthetic')");
+      r.method = r.options.method.name();
+      r.arch = choice_name(r.options.model);
+      r.seed = r.options.seed;
+      r.identity = run_identity(r.options);
+      r.name = fmt::format("{}-{}-s{}-{}", r.method, r.arch, r.seed, identity_hash(r.identity));
+      r.entry = fmt::format("{} ({}, seed {})", where, r.method, r.seed);
+      r.label = make_label(r.options, extra);
+      r.options.out = (std::filesystem::path(g.runs_root) / r.name).string();
+      const auto [it, fresh] = names.emplace(r.name, r.entry);
+      DIGN_CHECK(fresh, where, ": the run ", r.entry, " and ", it->second,
+                 " have the same settings (both would be ", r.name, ")");
+      g.runs.push_back(std::move(r));
+    }
+  }
+  if (j.contains("evaluation"))
+    g.evaluation = parse_evaluation(j["evaluation"], source + ": evaluation");
+  if (j.contains("landscape")) {
+    g.landscape = parse_landscape(j["landscape"], source + ": landscape");
+    json key = g.landscape.options.radii;
+    for (const auto& label : g.landscape.labels) {
+      size_t found = g.runs.size();
+      for (size_t i = 0; i < g.runs.size(); ++i) {
+        if (g.runs[i].label == label && g.runs[i].seed == g.landscape.seed) found = i;
+      }
+      DIGN_CHECK(found < g.runs.size(), source, ": landscape: no run labelled '", label,
+                 "' with seed ", g.landscape.seed);
+      g.landscape.runs.push_back(found);
+      key.push_back(g.runs[found].name);
+    }
+    key.push_back(j["landscape"]);
+    g.landscape.name = "landscape-" + identity_hash(key);
+  }
+  return g;
+}
+
+}  // namespace dign::experiment

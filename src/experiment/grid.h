@@ -1,0 +1,98 @@
+#pragma once
+// An experiment grid file (JSON) and the runs it expands to. LibTorch-free.
+//
+//   {"name": "cifar10-cpu", "runs_root": "runs/cifar10-cpu",
+//    "train": {"data": {"path": "data/cifar10"}, "model": {"arch": "resnet18", "width": 16},
+//              "epochs": 15, "lr_milestones": [7, 11], "augment": "crop,flip"},
+//    "runs": [{"method": ["standard", "dign"], "seed": [0, 1, 2]},
+//             {"method": {"method": "dign", "consistency": "js"}, "seed": 0}],
+//    "evaluation": {"corrupted": "generate", "attacks": [{"kind": "pgd", "limit": 1000}]},
+//    "landscape": {"labels": ["standard", "dign"], "seed": 0}}
+//
+// "train" and each entry of "runs" are config.json's "options" records, partially: any value
+// given as a list (a list of lists for a list-valued option such as lr_milestones) is an axis
+// of the grid. Every entry is parsed through the method and architecture catalogs, so an
+// unknown option, or one of another method, is an error naming the file and entry before
+// any run starts.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "landscape/landscape_options.h"
+#include "run/train_options.h"
+
+namespace dign::experiment {
+
+/// One attack of the evaluation (eval::AttackOptions' fields).
+struct AttackSpec {
+  std::string kind = "pgd";  ///< pgd | pgd7-paper
+  std::string norm = "linf";
+  double epsilon = 8.0 / 255.0;
+  int64_t steps = 20;
+  double step_size = 0.0;
+  bool random_start = true;
+  int64_t restarts = 1;
+  int64_t limit = 0;  ///< test images attacked (0 = all)
+};
+
+/// What `dign eval` measures on each finished run (its defaults where the file is silent).
+struct EvaluationSpec {
+  bool enabled = true;
+  std::string report = "eval.json";  ///< file name inside the run directory
+  std::vector<double> noise_sigmas = {0.05, 0.1, 0.2, 0.3};
+  std::string corrupted;  ///< "" (none), "generate", or a CIFAR-10-C style directory
+  uint64_t corruption_seed = 0;
+  std::vector<int> severities = {1, 2, 3, 4, 5};
+  std::vector<AttackSpec> attacks;
+  int64_t test_limit = 0;
+  nlohmann::json to_json() const;
+};
+
+/// One training run of the grid.
+struct RunSpec {
+  std::string name;   ///< directory name: <method>-<arch>-s<seed>-<hash>
+  std::string entry;  ///< "FILE: runs[i] (method, seed)" for messages
+  std::string label;  ///< the setting without the seed: method + options that set it apart
+  std::string method, arch;
+  uint64_t seed = 0;
+  nlohmann::json identity;    ///< canonical settings (run_identity)
+  run::TrainOptions options;  ///< out = runs_root/name
+};
+
+struct LandscapeSpec {
+  bool enabled = false;
+  std::vector<std::string> labels;  ///< runs measured, by label, at `seed`
+  uint64_t seed = 0;
+  int64_t limit = 1000;
+  landscape::LandscapeOptions options;
+  std::string name;          ///< output directory name: landscape-<hash>
+  std::vector<size_t> runs;  ///< indices into Grid::runs, in `labels` order
+};
+
+struct Grid {
+  std::string file;
+  std::string name;
+  std::string runs_root;
+  std::string paper;  ///< published values shown by `tables --paper` ("cifar10" or "")
+  std::vector<RunSpec> runs;
+  EvaluationSpec evaluation;
+  LandscapeSpec landscape;
+};
+
+/// The settings that define a run's result: config.json's options without the output
+/// directory, machine settings, checkpointing and the preset's bookkeeping (what `dign train
+/// --resume` lets change). Equal identities = the same run.
+nlohmann::json run_identity(const run::TrainOptions& options);
+/// The first 8 hex digits of xxh3 over the identity's canonical (sorted, compact) JSON.
+std::string identity_hash(const nlohmann::json& identity);
+
+/// Reads and expands `path`; `runs_root` (if not empty) overrides the file's. dign::Error
+/// naming the file and entry for any bad input.
+Grid load_grid(const std::string& path, const std::string& runs_root = "");
+/// The same from parsed JSON; `source` names it in errors.
+Grid parse_grid(const nlohmann::json& j, const std::string& source,
+                const std::string& runs_root = "");
+
+}  // namespace dign::experiment

@@ -1,0 +1,125 @@
+// The grid file: expansion of lists into runs, stable names, and every bad input as one error
+// naming the file and the entry, before any run starts.
+#include "experiment/grid.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+#include "test_util.h"
+
+namespace dign::experiment {
+namespace {
+
+using nlohmann::json;
+using testing::contains;
+using testing::error_of;
+
+json base_grid() {
+  return json::parse(R"({
+    "name": "t",
+    "runs_root": "/tmp/nowhere",
+    "train": {"data": {"path": "synthetic", "synthetic_train": 40, "synthetic_test": 20},
+              "model": {"arch": "resnet18", "width": 2}, "epochs": 1},
+    "runs": [{"method": ["standard", "dign"], "seed": [0, 1, 2]},
+             {"method": {"method": "dign", "lambda": [0.5, 0.02]}, "seed": 0},
+             {"lr_milestones": [[7, 11], [5]], "method": "gn", "seed": 0}]
+  })");
+}
+
+TEST(Grid, ListsExpandIntoEveryCombination) {
+  const Grid g = parse_grid(base_grid(), "grid.json");
+  // 2 methods x 3 seeds + 2 lambdas + 2 milestone lists (a list of lists: lr_milestones is a list).
+  ASSERT_EQ(g.runs.size(), 10u);
+  EXPECT_EQ(g.runs[0].method, "standard");
+  EXPECT_EQ(g.runs[3].method, "dign");
+  EXPECT_EQ(g.runs[3].seed, 0u);
+  EXPECT_EQ(g.runs[6].label, "dign lambda=0.5");
+  EXPECT_EQ(g.runs[7].label, "dign lambda=0.02");
+  EXPECT_EQ(g.runs[8].options.lr_milestones, (std::vector<int64_t>{7, 11}));
+  EXPECT_EQ(g.runs[9].options.lr_milestones, (std::vector<int64_t>{5}));
+  EXPECT_EQ(g.runs[0].options.model.index(), 0u);  // resnet18 from "train"
+  std::set<std::string> names;
+  for (const auto& r : g.runs) names.insert(r.name);
+  EXPECT_EQ(names.size(), g.runs.size());
+  EXPECT_TRUE(contains(g.runs[0].name, "standard-resnet18-s0-")) << g.runs[0].name;
+  EXPECT_EQ(g.runs[0].options.out, "/tmp/nowhere/" + g.runs[0].name);
+}
+
+TEST(Grid, NamesAreStableAndFollowTheSettingsOnly) {
+  const Grid a = parse_grid(base_grid(), "grid.json");
+  // The same run written differently (defaults spelled out, another order, machine settings
+  // changed) gets the same name; another seed does not.
+  json other = base_grid();
+  other["runs"] = json::parse(
+      R"([{"seed": 0, "method": {"method": "standard"}, "threads": 3, "keep_last": 5}])");
+  const Grid b = parse_grid(other, "other.json", "/elsewhere");
+  EXPECT_EQ(a.runs[0].name, b.runs[0].name);
+  EXPECT_EQ(a.runs[0].identity, b.runs[0].identity);
+  EXPECT_NE(a.runs[0].name, a.runs[1].name);
+  EXPECT_EQ(b.runs[0].options.out, "/elsewhere/" + b.runs[0].name);
+  // The hash is a pure function of the identity: pinned so a change of naming is noticed.
+  EXPECT_EQ(identity_hash(json{{"a", 1}}), identity_hash(json::parse(R"({"a": 1})")));
+  EXPECT_EQ(a.runs[0].name.size(), std::string("standard-resnet18-s0-").size() + 8);
+}
+
+std::string grid_error(const std::string& runs, const std::string& extra = "") {
+  json g = base_grid();
+  g["runs"] = json::parse(runs);
+  if (!extra.empty()) g.update(json::parse(extra));
+  return error_of([&] { parse_grid(g, "bad.json"); });
+}
+
+TEST(Grid, BadInputIsOneLineNamingTheFileAndEntry) {
+  std::string e = grid_error(R"([{"seed": 0}, {"method": "nope"}])");
+  EXPECT_TRUE(contains(e, "bad.json: runs[1]") && contains(e, "unknown method 'nope'")) << e;
+  e = grid_error(R"([{"model": {"arch": "vgg"}}])");
+  EXPECT_TRUE(contains(e, "bad.json: runs[0]") && contains(e, "unknown arch 'vgg'")) << e;
+  e = grid_error(R"([{"epochz": 3}])");
+  EXPECT_TRUE(contains(e, "bad.json: runs[0]") && contains(e, "unknown option 'epochz'")) << e;
+  e = grid_error(R"([{"method": {"method": "standard", "lambda": 0.5}}])");
+  EXPECT_TRUE(contains(e, "runs[0]") && contains(e,
+                                                 "'lambda' is not an option of method "
+                                                 "'standard' (it belongs to dign"))
+      << e;
+  e = grid_error(R"([{"method": {"method": "dign", "lambda": -1}}])");
+  EXPECT_TRUE(contains(e, "runs[0]") && contains(e, "lambda")) << e;
+  e = grid_error(R"([{"data": {"path": "/no/such/dataset"}}])");
+  EXPECT_TRUE(contains(e, "runs[0]") && contains(e, "/no/such/dataset")) << e;
+  e = grid_error(R"([{"method": "dign", "seed": 0}, {"method": {"method": "dign", "lambda": 0.2},
+                     "seed": [1, 0]}])");
+  EXPECT_TRUE(contains(e, "runs[1]") && contains(e, "runs[0]") && contains(e, "same settings"))
+      << e;
+  e = grid_error(R"([{"seed": 0}])", R"({"landscape": {"labels": ["dign"], "radii": [0, 4, 2]}})");
+  EXPECT_TRUE(contains(e, "bad.json: landscape") && contains(e, "radii")) << e;
+  e = grid_error(R"([{"seed": 0}])", R"({"landscape": {"labels": ["dign"], "radii": [-1, 2]}})");
+  EXPECT_TRUE(contains(e, "bad.json: landscape") && contains(e, "radii")) << e;
+  e = grid_error(R"([{"seed": 0}])", R"({"landscape": {"labels": ["dign"], "eta": 0}})");
+  EXPECT_TRUE(contains(e, "bad.json: landscape") && contains(e, "eta")) << e;
+  e = grid_error(R"([{"seed": 0}])", R"({"landscape": {"labels": ["augmix"]}})");
+  EXPECT_TRUE(contains(e, "no run labelled 'augmix'")) << e;
+  e = grid_error(R"([{"seed": 0}])", R"({"evaluation": {"attacks": [{"kind": "fgsm"}]}})");
+  EXPECT_TRUE(contains(e, "bad.json: evaluation: attacks") && contains(e, "kind")) << e;
+  e = grid_error(R"([{"seed": 0}])", R"({"evaluation": {"sigmas": [0.1]}})");
+  EXPECT_TRUE(contains(e, "unknown option 'sigmas'")) << e;
+  EXPECT_EQ(e.find('\n'), std::string::npos);
+}
+
+TEST(Grid, TheShippedGridFilesParse) {
+  for (const char* f : {"cifar10-cpu.json", "cifar10-paper.json"}) {
+    const std::string path =
+        (std::filesystem::path(__FILE__).parent_path() / "../../experiments" / f).string();
+    if (!std::filesystem::is_directory("/work/shared/datasets/cifar10-jpeg")) {
+      // Elsewhere the dataset path does not exist: the grid names it in its error.
+      EXPECT_TRUE(contains(error_of([&] { load_grid(path); }), "cifar10-jpeg"));
+      continue;
+    }
+    const Grid g = load_grid(path);
+    EXPECT_EQ(g.runs.size(), std::string(f) == "cifar10-cpu.json" ? 18u : 69u) << f;
+    EXPECT_TRUE(g.landscape.enabled);
+  }
+}
+
+}  // namespace
+}  // namespace dign::experiment

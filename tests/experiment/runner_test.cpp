@@ -1,0 +1,137 @@
+// The runner on tiny synthetic runs: a grid killed during its second run finishes without
+// redoing the first; a run with the same settings elsewhere under the runs root is reused;
+// plan commands are idempotent.
+#include "experiment/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/file_io.h"
+#include "core/progress.h"
+#include "dign_process.h"
+#include "experiment/plan.h"
+#include "experiment/run_state.h"
+#include "test_util.h"
+
+namespace dign::experiment {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::contains;
+using testing::TempDir;
+
+/// Two runs (standard, seeds 0 and 1) of 5 steps each (40 images, batch 8), evaluated clean
+/// and at one noise level.
+std::string write_grid(const TempDir& dir) {
+  const json g = json::parse(R"({
+    "name": "tiny",
+    "train": {"data": {"path": "synthetic", "synthetic_train": 40, "synthetic_test": 20},
+              "model": {"arch": "resnet18", "width": 2}, "epochs": 1, "batch_size": 8,
+              "threads": 1},
+    "runs": [{"method": "standard", "seed": [0, 1]}],
+    "evaluation": {"noise_sigmas": [0.1]}})");
+  const std::string path = dir.str("grid.json");
+  write_file_atomic(path, g.dump(2));
+  return path;
+}
+
+/// Every file of a run directory with its content (lock and checkpoints aside).
+std::map<std::string, std::string> snapshot(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const char* f : {"config.json", "log.jsonl", "metrics.json", "eval.json", "best.ckpt"}) {
+    files[f] = fs::exists(dir + "/" + f) ? read_text_file(dir + "/" + f) : "<none>";
+  }
+  return files;
+}
+
+TEST(Runner, AGridKilledDuringItsSecondRunFinishesWithoutRedoingTheFirst) {
+  TempDir dir;
+  const std::string file = write_grid(dir);
+  const std::string root = dir.str("runs");
+  const Grid grid = load_grid(file, root);
+  ASSERT_EQ(grid.runs.size(), 2u);
+  // SIGKILL at the 8th training step of the process: the 3rd step of the second run.
+  const auto killed =
+      testing::run_dign("experiment run " + file + " --runs-root " + root + " --threads 1 --quiet",
+                        dir, "DIGN_FAULT=step:8");
+  EXPECT_EQ(killed.code, 128 + SIGKILL) << killed.err;
+  auto states = grid_state(grid);
+  EXPECT_EQ(states[0].stage, Stage::kDone);
+  EXPECT_EQ(states[1].stage, Stage::kInterrupted);
+  const auto first = snapshot(states[0].dir);
+  const auto first_time = fs::last_write_time(states[0].dir + "/metrics.json");
+  EXPECT_TRUE(contains(status_table(grid, states), "pending (interrupted)"));
+
+  SilentProgress progress;
+  RunnerOptions options;
+  options.threads = 1;
+  EXPECT_EQ(run_grid(grid, options, progress), 0);
+  states = grid_state(grid);
+  EXPECT_EQ(states[0].stage, Stage::kDone);
+  EXPECT_EQ(states[1].stage, Stage::kDone);
+  EXPECT_EQ(snapshot(states[0].dir), first);  // nothing of the first run was redone
+  EXPECT_EQ(fs::last_write_time(states[0].dir + "/metrics.json"), first_time);
+  EXPECT_TRUE(pending_jobs(grid, states).empty());
+  // Running the finished grid again changes nothing.
+  const auto second = snapshot(states[1].dir);
+  EXPECT_EQ(run_grid(grid, options, progress), 0);
+  EXPECT_EQ(snapshot(states[1].dir), second);
+}
+
+TEST(Runner, ARunWithTheSameSettingsElsewhereIsReused) {
+  TempDir dir;
+  const std::string root = dir.str("runs");
+  const Grid grid = load_grid(write_grid(dir), root);
+  SilentProgress progress;
+  RunnerOptions options;
+  options.threads = 1;
+  options.only = grid.runs[0].name;
+  ASSERT_EQ(run_grid(grid, options, progress), 0);
+  // As if trained by hand under another name (e.g. dign train --out runs/by-hand ...).
+  fs::rename(grid.runs[0].options.out, root + "/by-hand");
+  const auto before = snapshot(root + "/by-hand");
+  auto states = grid_state(grid);
+  EXPECT_EQ(states[0].dir, root + "/by-hand");
+  EXPECT_TRUE(states[0].reused);
+  EXPECT_EQ(states[0].stage, Stage::kDone);
+  EXPECT_EQ(states[1].stage, Stage::kPending);
+  EXPECT_TRUE(contains(status_table(grid, states), "by-hand (reused)"));
+  // Removing its report leaves only the evaluation to do, in the reused directory.
+  fs::remove(root + "/by-hand/eval.json");
+  EXPECT_EQ(grid_state(grid)[0].stage, Stage::kTrained);
+  ASSERT_EQ(run_grid(grid, options, progress), 0);
+  EXPECT_FALSE(fs::exists(grid.runs[0].options.out));
+  const auto after = snapshot(root + "/by-hand");
+  EXPECT_EQ(after.at("log.jsonl"), before.at("log.jsonl"));
+  EXPECT_EQ(after.at("metrics.json"), before.at("metrics.json"));
+  EXPECT_NE(after.at("eval.json"), "<none>");
+}
+
+TEST(Runner, PlanCommandsAreIdempotent) {
+  TempDir dir;
+  const std::string file = write_grid(dir);
+  const std::string root = dir.str("runs");
+  const Grid grid = load_grid(file, root);
+  const std::string plan = plan_script(grid, grid_state(grid), "shell", DIGN_BINARY);
+  EXPECT_EQ(plan, plan_script(grid, grid_state(grid), "shell", DIGN_BINARY));
+  const std::string command = job_command(DIGN_BINARY, file, root, grid.runs[0].name);
+  EXPECT_TRUE(contains(plan, command + "\n")) << plan;
+  EXPECT_TRUE(contains(plan, grid.runs[1].name)) << plan;
+  const std::string slurm = plan_script(grid, grid_state(grid), "slurm", DIGN_BINARY);
+  EXPECT_TRUE(contains(slurm, "#SBATCH --array=0-1")) << slurm;
+  EXPECT_TRUE(contains(slurm, "${RUNS[$SLURM_ARRAY_TASK_ID]}")) << slurm;
+
+  ASSERT_EQ(std::system((command + " --quiet >/dev/null 2>&1").c_str()), 0);
+  const auto once = snapshot(grid.runs[0].options.out);
+  ASSERT_EQ(std::system((command + " --quiet >/dev/null 2>&1").c_str()), 0);  // again: nothing
+  EXPECT_EQ(snapshot(grid.runs[0].options.out), once);
+  const std::string after = plan_script(grid, grid_state(grid), "shell", DIGN_BINARY);
+  EXPECT_FALSE(contains(after, grid.runs[0].name)) << after;
+  EXPECT_TRUE(contains(after, grid.runs[1].name)) << after;
+  EXPECT_TRUE(contains(testing::error_of([&] { plan_script(grid, {}, "pbs", "dign"); }), "pbs"));
+}
+
+}  // namespace
+}  // namespace dign::experiment
