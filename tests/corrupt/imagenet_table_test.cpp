@@ -37,8 +37,9 @@ TEST(ImageNetTable, SelectedBy224AndNamedInTheSizeError) {
   EXPECT_EQ(table_for_size(224, 224), Table::kImageNet);
   EXPECT_EQ(table_side(Table::kImageNet), 224);
   EXPECT_STREQ(table_name(Table::kImageNet), "imagenet");
-  for (auto [h, w] : {std::pair<int64_t, int64_t>{100, 100}, {224, 256}, {256, 256}}) {
-    const std::string message = error_of([&] { table_for_size(h, w); });
+  for (const auto& size : {std::pair<int64_t, int64_t>{100, 100}, {224, 256}, {256, 256}}) {
+    // (Not a structured binding: C++17 lambdas cannot capture one, and clang refuses.)
+    const std::string message = error_of([&] { table_for_size(size.first, size.second); });
     for (const char* part : {"32x32", "64x64", "224x224", "--resize 256 --image-size 224"}) {
       EXPECT_TRUE(contains(message, part)) << message;
     }
