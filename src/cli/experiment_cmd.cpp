@@ -1,6 +1,4 @@
-#include <unistd.h>
 
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -29,20 +27,6 @@ struct ExperimentArgs {
   int digits = 1;
   bool quiet = false, paper = false;
 };
-
-/// First SIGINT or SIGTERM: the running step finishes, a checkpoint is written, exit 130 / 143.
-void on_stop_signal(int sig) {
-  if (sig == SIGINT && stop_requested() == SIGINT) _exit(128 + SIGINT);
-  request_stop(sig);
-}
-
-void install_stop_handlers() {
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
 
 std::string self_binary() {
   std::error_code ec;

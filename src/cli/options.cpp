@@ -1,5 +1,11 @@
 #include "cli/options.h"
 
+#include <unistd.h>
+
+#include <csignal>
+
+#include "core/stop_signal.h"
+
 namespace dign::cli {
 
 void add_data_options(CLI::App& command, data::DataOptions& data, bool required) {
@@ -56,6 +62,23 @@ void add_machine_options(CLI::App& command, MachineOptions& machine) {
                   "contiguous)")
       ->check(CLI::IsMember({"auto", "contiguous", "channels-last"}))
       ->capture_default_str();
+}
+
+namespace {
+
+void on_stop_signal(int sig) {
+  if (sig == SIGINT && stop_requested() == SIGINT) _exit(128 + SIGINT);
+  request_stop(sig);
+}
+
+}  // namespace
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
 }
 
 void add_quiet_option(CLI::App& command, bool& quiet) {

@@ -18,6 +18,10 @@ void add_resize_option(CLI::App& command, data::DataOptions& data);
 /// --threads, --device, --precision, --memory-format.
 void add_machine_options(CLI::App& command, MachineOptions& machine);
 
+/// SIGINT and SIGTERM handlers for the commands that train: the first signal asks the running
+/// step to finish and a checkpoint to be written (exit 130 / 143); a second SIGINT exits at once.
+void install_stop_handlers();
+
 /// --quiet: no messages or progress (warnings and errors stay). Every long-running command.
 void add_quiet_option(CLI::App& command, bool& quiet);
 

@@ -1,7 +1,5 @@
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <csignal>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -53,20 +51,6 @@ struct TrainArgs {
     return t;
   }
 };
-
-/// First SIGINT or SIGTERM: finish the step, checkpoint, exit 130 / 143. Second SIGINT: exit now.
-void on_stop_signal(int sig) {
-  if (sig == SIGINT && stop_requested() == SIGINT) _exit(128 + SIGINT);
-  request_stop(sig);
-}
-
-void install_stop_handlers() {
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
 
 }  // namespace
 
