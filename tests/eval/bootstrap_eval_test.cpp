@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "eval/corruption_eval.h"
+#include "eval/fake_corrupted_set.h"
 #include "eval/mean_brightness.h"
 #include "eval/report.h"
 #include "test_util.h"
@@ -17,24 +18,9 @@ namespace {
 
 using testing::MeanBrightness;
 
-// 3 corruptions x 2 severities of 4 images with labels 0, 0, 0, 1; a bright image is right for
-// label 0 (as tests/eval/corruption_eval_test.cpp).
-class FakeSet : public data::CorruptedSet {
- public:
-  FakeSet() {
-    corruptions_ = {"gaussian_noise", "shot_noise", "fog"};
-    severities_ = {1, 2};
-    labels_ = {0, 0, 0, 1};
-    height_ = width_ = 2;
-  }
-  void read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const override {
-    static const char* patterns[3][2] = {{"BBBB", "DDDD"}, {"BBBD", "DDDD"}, {"BDBD", "DBDB"}};
-    for (int64_t i = 0; i < count; ++i) {
-      const bool bright = patterns[c][s][begin + i] == 'B';
-      std::fill(out + i * 12, out + (i + 1) * 12, bright ? 255 : 40);
-    }
-  }
-  nlohmann::json describe() const override { return {{"source", "fake"}}; }
+// The hand-checkable set of fake_corrupted_set.h (dark pixels 40).
+struct FakeSet : testing::FakeCorruptedSet {
+  FakeSet() : FakeCorruptedSet(40) {}
 };
 
 struct Evaluated {

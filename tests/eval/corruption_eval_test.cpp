@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "eval/corruption_report.h"
+#include "eval/fake_corrupted_set.h"
 #include "eval/mean_brightness.h"
 #include "eval/report.h"
 #include "test_util.h"
@@ -14,25 +15,7 @@ namespace {
 
 using testing::MeanBrightness;
 
-// Four 2x2 images with labels 0, 0, 0, 1; which are bright is fixed per cell, so every
-// accuracy is known: a bright image is right for label 0, a dark one for label 1.
-class FakeSet : public data::CorruptedSet {
- public:
-  FakeSet() {
-    corruptions_ = {"gaussian_noise", "shot_noise", "fog"};
-    severities_ = {1, 2};
-    labels_ = {0, 0, 0, 1};
-    height_ = width_ = 2;
-  }
-  void read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const override {
-    static const char* patterns[3][2] = {{"BBBB", "DDDD"}, {"BBBD", "DDDD"}, {"BDBD", "DBDB"}};
-    for (int64_t i = 0; i < count; ++i) {
-      const bool bright = patterns[c][s][begin + i] == 'B';
-      std::fill(out + i * 12, out + (i + 1) * 12, bright ? 255 : 0);
-    }
-  }
-  nlohmann::json describe() const override { return {{"source", "fake"}}; }
-};
+using FakeSet = testing::FakeCorruptedSet;
 
 TEST(CorruptionEval, AccuraciesAndMeansByHand) {
   MeanBrightness model;
