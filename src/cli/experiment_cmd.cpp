@@ -10,7 +10,10 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/stop_signal.h"
+#include "core/subprocess.h"
+#include "core/threads.h"
 #include "experiment/grid.h"
+#include "experiment/job_pool.h"
 #include "experiment/plan.h"
 #include "experiment/run_state.h"
 #include "experiment/runner.h"
@@ -22,17 +25,11 @@ namespace {
 struct ExperimentArgs {
   std::string file, runs_root, only, out, device = "auto";
   std::string table_format = "markdown", plan_format = "shell";
-  int threads = 0;
+  int threads = 0, jobs = 1;
   int64_t loader_threads = 0;
   int digits = 1;
   bool quiet = false, paper = false;
 };
-
-std::string self_binary() {
-  std::error_code ec;
-  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string("dign") : p.string();
-}
 
 int tables(const ExperimentArgs& a) {
   const auto grid = experiment::load_grid(a.file, a.runs_root);
@@ -90,7 +87,13 @@ void add_experiment_command(CLI::App& app, Action& action) {
                       "resuming what was interrupted, reusing runs with the same settings",
                       *a);
   run->add_option("--run", a->only, "Only this run (or landscape job), by name");
-  run->add_option("--threads", a->threads, "Threads per run (0 = the cores this process may use)");
+  run->add_option("--threads", a->threads,
+                  "Threads of the run, or of all --jobs together (0 = the cores this process "
+                  "may use)");
+  run->add_option("--jobs", a->jobs,
+                  "Runs at once, each in its own process with --threads split between them "
+                  "(log in RUNS_ROOT/jobs/NAME.log); the landscape job last with all threads")
+      ->capture_default_str();
   run->add_option("--device", a->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   run->add_option("--loader-threads", a->loader_threads, "Threads preparing training batches");
   add_quiet_option(*run, a->quiet);
@@ -99,6 +102,21 @@ void add_experiment_command(CLI::App& app, Action& action) {
       const auto grid = experiment::load_grid(a->file, a->runs_root);
       install_stop_handlers();
       const auto progress = make_progress(a->quiet);
+      if (a->jobs != 1) {
+        DIGN_CHECK(a->jobs >= 1, "--jobs: expected at least 1, got ", a->jobs);
+        DIGN_CHECK(a->only.empty(), "--jobs: runs a whole grid; it cannot be given with --run");
+        experiment::JobPoolOptions j;
+        j.jobs = a->jobs;
+        j.threads = a->threads > 0 ? a->threads : usable_cores();
+        j.device = a->device;
+        j.loader_threads = a->loader_threads;
+        const int code = experiment::run_jobs(grid, j, self_executable(), *progress);
+        if (code != 0) {
+          std::cout << "stopped or failed; continue with: dign experiment run " << a->file
+                    << " --jobs " << a->jobs << "\n";
+        }
+        return code;
+      }
       experiment::RunnerOptions o;
       o.only = a->only;
       o.threads = a->threads;
@@ -144,7 +162,7 @@ void add_experiment_command(CLI::App& app, Action& action) {
     action = [a] {
       const auto grid = experiment::load_grid(a->file, a->runs_root);
       std::cout << experiment::plan_script(grid, experiment::grid_state(grid), a->plan_format,
-                                           self_binary());
+                                           self_executable());
       return 0;
     };
   });

@@ -1,6 +1,6 @@
 // The runner on tiny synthetic runs: a grid killed during its second run finishes without
 // redoing the first; a run with the same settings elsewhere under the runs root is reused;
-// plan commands are idempotent.
+// plan commands are idempotent; --jobs runs them side by side with the same results.
 #include "experiment/runner.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 #include "core/file_io.h"
 #include "core/progress.h"
 #include "dign_process.h"
+#include "experiment/job_pool.h"
 #include "experiment/plan.h"
 #include "experiment/run_state.h"
 #include "test_util.h"
@@ -131,6 +132,43 @@ TEST(Runner, PlanCommandsAreIdempotent) {
   EXPECT_FALSE(contains(after, grid.runs[0].name)) << after;
   EXPECT_TRUE(contains(after, grid.runs[1].name)) << after;
   EXPECT_TRUE(contains(testing::error_of([&] { plan_script(grid, {}, "pbs", "dign"); }), "pbs"));
+}
+
+TEST(Runner, JobsRunSideBySideAndGiveTheSameRunsAsOneAtATime) {
+  TempDir dir;
+  const std::string file = write_grid(dir);
+  const std::string one = dir.str("one"), two = dir.str("two");
+  SilentProgress progress;
+  RunnerOptions options;
+  options.threads = 1;
+  ASSERT_EQ(run_grid(load_grid(file, one), options, progress), 0);
+  const auto r = testing::run_dign(
+      "experiment run " + file + " --runs-root " + two + " --jobs 2 --threads 2", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Grid grid = load_grid(file, two);
+  // Both started before either finished: they ran at the same time, 1 thread each.
+  const size_t second_start = r.out.find(grid.runs[1].name + ": started (1 threads");
+  ASSERT_NE(second_start, std::string::npos) << r.out;
+  EXPECT_LT(second_start, r.out.find(": done in")) << r.out;
+  for (size_t i = 0; i < grid.runs.size(); ++i) {
+    const std::string name = grid.runs[i].name;
+    EXPECT_TRUE(fs::exists(two + "/jobs/" + name + ".log")) << name;
+    const json a = json::parse(read_text_file(one + "/" + name + "/eval.json"));
+    const json b = json::parse(read_text_file(two + "/" + name + "/eval.json"));
+    EXPECT_EQ(a["clean"], b["clean"]) << name;
+    EXPECT_EQ(a["gaussian_noise"], b["gaussian_noise"]) << name;
+  }
+  EXPECT_TRUE(pending_jobs(grid, grid_state(grid)).empty());
+  // Nothing left: a second call starts nothing.
+  const auto again = testing::run_dign(
+      "experiment run " + file + " --runs-root " + two + " --jobs 2 --threads 2", dir);
+  EXPECT_EQ(again.code, 0) << again.err;
+  EXPECT_FALSE(contains(again.out, "started")) << again.out;
+  EXPECT_EQ(threads_per_job(16, 4), 4);
+  EXPECT_EQ(threads_per_job(2, 4), 1);
+  const auto bad = testing::run_dign("experiment run " + file + " --jobs 0", dir);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_TRUE(contains(bad.err, "--jobs")) << bad.err;
 }
 
 }  // namespace
