@@ -321,7 +321,14 @@ Grid parse_grid(const json& j, const std::string& source, const std::string& run
       } catch (const OptionError& e) {
         throw Error(fmt::format("{}: {}: {}", where, e.field(), e.message()));
       }
-      const std::string& data = r.options.data.path;
+      std::string& data = r.options.data.path;
+      // A relative dataset path is the grid file's business, not the caller's working
+      // directory: the commands `plan` prints run from anywhere.
+      if (!data.empty() && data != "synthetic" && std::filesystem::path(data).is_relative()) {
+        data = std::filesystem::absolute(std::filesystem::path(source).parent_path() / data)
+                   .lexically_normal()
+                   .string();
+      }
       DIGN_CHECK(!data.empty(), where,
                  ": data.path: a dataset directory or 'synthetic' is required");
       DIGN_CHECK(data == "synthetic" || std::filesystem::is_directory(data), where,

@@ -110,15 +110,39 @@ TEST(Grid, TheShippedGridFilesParse) {
   for (const char* f : {"cifar10-cpu.json", "cifar10-paper.json"}) {
     const std::string path =
         (std::filesystem::path(__FILE__).parent_path() / "../../experiments" / f).string();
-    if (!std::filesystem::is_directory("/work/shared/datasets/cifar10-jpeg")) {
+    const auto dataset =
+        (std::filesystem::path(path).parent_path() / "../../shared/datasets/cifar10-jpeg")
+            .lexically_normal();
+    if (!std::filesystem::is_directory(dataset)) {
       // Elsewhere the dataset path does not exist: the grid names it in its error.
       EXPECT_TRUE(contains(error_of([&] { load_grid(path); }), "cifar10-jpeg"));
       continue;
     }
     const Grid g = load_grid(path);
+    EXPECT_EQ(g.runs[0].options.data.path, dataset.string()) << f;
     EXPECT_EQ(g.runs.size(), std::string(f) == "cifar10-cpu.json" ? 18u : 69u) << f;
     EXPECT_TRUE(g.landscape.enabled);
   }
+}
+
+TEST(Grid, ARelativeDataPathIsRelativeToTheGridFile) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.str("data/images"));
+  std::filesystem::create_directories(dir.str("grids"));
+  json j = base_grid();
+  j["train"]["data"]["path"] = "../data/images";
+  const Grid g = parse_grid(j, dir.str("grids/g.json"));
+  EXPECT_EQ(g.runs[0].options.data.path,
+            std::filesystem::absolute(dir.str("data/images")).lexically_normal().string());
+  // Not relative to the working directory: from elsewhere the same file finds the same data.
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.str("data"));
+  EXPECT_EQ(parse_grid(j, dir.str("grids/g.json")).runs[0].options.data.path,
+            g.runs[0].options.data.path);
+  std::filesystem::current_path(cwd);
+  // A missing relative directory is named as written.
+  j["train"]["data"]["path"] = "../none";
+  EXPECT_TRUE(contains(error_of([&] { parse_grid(j, dir.str("grids/g.json")); }), "none"));
 }
 
 }  // namespace
