@@ -15,6 +15,8 @@ packages=(
   libmagickwand-6.q16-6
   # The speed benchmark's peer (bench/train_peer.py): PyTorch from Python on the same LibTorch.
   python3-torch
+  # The HTML report's test (tests/report/check_report.py) parses the page with a real HTML parser.
+  python3-lxml
   # Fuzz targets and sanitizer builds (clang only recommends its fuzzer runtime):
   clang libclang-rt-14-dev llvm
   # The corruption Rng's libc++ build (ctest corrupt_rng_libcxx):

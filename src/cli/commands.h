@@ -25,6 +25,12 @@ void add_export_command(CLI::App& app, Action& action);
 void add_landscape_command(CLI::App& app, Action& action);
 void add_compare_command(CLI::App& app, Action& action);
 void add_experiment_command(CLI::App& app, Action& action);
+void add_calibrate_command(CLI::App& app, Action& action);
+void add_report_command(CLI::App& app, Action& action);
+void add_launch_command(CLI::App& app, Action& action);
+
+/// A data-parallel peer rank died or hung (distributed::PeerFailure): not the user's input.
+constexpr int kPeerFailed = 3;
 
 /// Runs the CLI on argv; returns the process exit code. Errors are one line on stderr.
 int run(int argc, char** argv);

@@ -1,12 +1,30 @@
+#include <chrono>
+#include <filesystem>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "core/error.h"
+#include "distributed/environment.h"
+#include "distributed/process_group.h"
+#include "distributed/sharded_eval.h"
 #include "eval/evaluate_run.h"
+#include "report/html_report.h"
 
 namespace dign::cli {
+namespace {
+
+// The report's path as run_evaluation chooses it: --report, else <run>/eval.json, else
+// m.eval.json beside a TorchScript file m.pt.
+std::string report_path(const eval::EvalRunOptions& o) {
+  namespace fs = std::filesystem;
+  if (!o.report.empty()) return o.report;
+  if (fs::is_directory(o.model_dir)) return (fs::path(o.model_dir) / "eval.json").string();
+  return fs::path(o.model_dir).replace_extension(".eval.json").string();
+}
+
+}  // namespace
 
 void add_eval_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand(
@@ -92,10 +110,24 @@ void add_eval_command(CLI::App& app, Action& action) {
       cmd->add_option("--attack-limit", attack->limit,
                       "Attack N test images evenly spaced over the split (0 = all)")};
   for (auto* option : settings) option->group(group)->capture_default_str();
+  cmd->add_flag_callback(
+      "--no-temperature", [o] { o->temperature = false; },
+      "Ignore the run's calibration.json (dign calibrate); by default its temperature, when "
+      "fitted on the evaluated checkpoint, adds temperature_scaled calibration to every condition");
+  auto html = std::make_shared<bool>(false);
+  cmd->add_flag("--html", *html,
+                "Also write the report as one self-contained HTML page beside the JSON "
+                "(report.html beside an eval.json); 'dign report' puts several side by side");
   add_machine_options(*cmd, o->machine);
+  auto dist_timeout = std::make_shared<double>(300);
+  cmd->add_option("--dist-timeout", *dist_timeout,
+                  "Under torchrun or dign launch (the images are split over the ranks): seconds "
+                  "a collective waits for the other ranks before the evaluation fails")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   auto quiet = std::make_shared<bool>(false);
   add_quiet_option(*cmd, *quiet);
-  cmd->callback([&action, o, quiet, attack, kinds, settings, bootstrap] {
+  cmd->callback([&action, o, quiet, attack, kinds, settings, bootstrap, html, dist_timeout] {
     if (bootstrap->count() > 0 && o->eval.bootstrap < 1) {
       throw OptionError("bootstrap",
                         "expected at least 1 resample (1000 is the usual choice), got " +
@@ -112,8 +144,20 @@ void add_eval_command(CLI::App& app, Action& action) {
       a.validate();
       o->attacks.push_back(a);
     }
-    action = [o, quiet] {
-      eval::run_evaluation(*o, *make_progress(*quiet));
+    action = [o, quiet, html, dist_timeout] {
+      // Under torchrun or dign launch: the ranks split the images; rank 0 writes the report.
+      std::shared_ptr<distributed::ProcessGroup> group;
+      if (const auto world = distributed::world_from_environment();
+          world && world->world_size > 1) {
+        group = distributed::ProcessGroup::connect(
+            *world, std::chrono::milliseconds(static_cast<int64_t>(*dist_timeout * 1000)));
+        o->eval.shards = distributed::eval_shards(*group);
+      }
+      const bool rank0 = !group || group->rank() == 0;
+      auto progress = make_progress(*quiet || !rank0);
+      const nlohmann::json report = eval::run_evaluation(*o, *progress);
+      if (!rank0) return 0;
+      if (*html) progress->message("wrote " + report::write_html_beside(report_path(*o), report));
       return 0;
     };
   });

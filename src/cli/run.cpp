@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/fields.h"
 #include "core/version.h"
+#include "distributed/process_group.h"
 
 namespace dign::cli {
 namespace {
@@ -64,11 +65,17 @@ int run(int argc, char** argv) {
     add_landscape_command(app, action);
     add_compare_command(app, action);
     add_experiment_command(app, action);
+    add_report_command(app, action);
+    add_launch_command(app, action);
+    add_calibrate_command(app, action);
     app.parse(argc, argv);
     return action();
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     std::cerr << "dign: error: " << e.what() << "\n";
+  } catch (const distributed::PeerFailure& e) {
+    std::cerr << "dign: error: " << e.what() << "\n";
+    return kPeerFailed;
   } catch (const OptionError& e) {
     std::cerr << "dign: error: " << option_message(app, e) << "\n";
   } catch (const Error& e) {

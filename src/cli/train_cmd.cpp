@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -12,6 +14,8 @@
 #include "cli/progress.h"
 #include "core/error.h"
 #include "core/stop_signal.h"
+#include "core/threads.h"
+#include "distributed/environment.h"
 #include "run/presets.h"
 #include "train/trainer.h"
 
@@ -29,6 +33,9 @@ struct TrainArgs {
   bool list_presets = false;
   CLI::App* command = nullptr;
   std::string preload_error;  ///< reading the resumed run's config failed
+  double dist_timeout = 300;  ///< seconds
+  double bucket_mb = 25;
+  bool sync_bn = false;
 
   // A fresh run names its data (no silent default); a resumed run defaults to its own.
   TrainArgs() { o.data.path.clear(); }
@@ -126,6 +133,19 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
       ->excludes("--resume");
   cmd->add_flag("--list-presets", a->list_presets,
                 "Print the presets and what they set, then exit");
+  cmd->add_option("--dist-timeout", a->dist_timeout,
+                  "Data-parallel runs (torchrun, dign launch): seconds a collective waits for "
+                  "the other ranks before the run fails")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--bucket-mb", a->bucket_mb,
+                  "Data-parallel runs: MiB of gradients per all-reduce")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_flag("--sync-bn", a->sync_bn,
+                "Data-parallel runs: BatchNorm statistics over every rank's batch (as one process "
+                "with the global batch) instead of each rank's own; an error for a model without "
+                "BatchNorm");
   add_machine_options(*cmd, o.machine);
   add_quiet_option(*cmd, a->quiet);
   a->command = cmd;
@@ -143,9 +163,29 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
                  "--data: a dataset directory, or 'synthetic' for the built-in data, is required");
       run::TrainOptions o = a->options();
       install_stop_handlers();
-      const auto progress = make_progress(a->quiet);
-      const auto summary = a->resume.empty() ? train::run_training(o, *progress)
-                                             : train::resume_training(a->resume, o, *progress);
+      // Under torchrun or dign launch: one rank of a data-parallel run.
+      train::DataParallel parallel;
+      parallel.bucket_bytes = static_cast<int64_t>(a->bucket_mb * 1024 * 1024);
+      parallel.sync_bn = a->sync_bn;
+      const auto world = distributed::world_from_environment();
+      if (world && world->world_size > 1) {
+        // Before connecting: every rank finds it alike.
+        DIGN_CHECK_OPTION(
+            o.batch_size % world->world_size == 0, "batch_size", o.batch_size,
+            " is the global batch and must be divisible by WORLD_SIZE=", world->world_size);
+        // The machine's cores shared by its ranks, unless --threads says otherwise.
+        if (o.machine.threads == 0) {
+          o.machine.threads = std::max(1, usable_cores() / world->local_world_size);
+        }
+        parallel.group = distributed::ProcessGroup::connect(
+            *world, std::chrono::milliseconds(static_cast<int64_t>(a->dist_timeout * 1000)));
+      }
+      const bool rank0 = !parallel.group || parallel.group->rank() == 0;
+      const auto progress = make_progress(a->quiet || !rank0);
+      const auto summary = a->resume.empty()
+                               ? train::run_training(o, *progress, parallel)
+                               : train::resume_training(a->resume, o, *progress, parallel);
+      if (!rank0) return summary.interrupted_by != 0 ? 128 + summary.interrupted_by : 0;
       const std::string dir = a->resume.empty() ? o.out : a->resume;
       if (summary.interrupted_by != 0) {
         std::cout << "resume with: dign train --resume " << dir << "\n";

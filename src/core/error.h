@@ -2,6 +2,9 @@
 // One error type for everything a user can trigger (bad files, bad options).
 // The command-line layer prints what() as a single line and exits non-zero;
 // the library never exits.
+//
+//   DIGN_CHECK(n > 0, path, ": expected at least one image, got ", n);  // throws dign::Error
+//   try { ... } catch (const dign::Error& e) { std::cerr << e.what() << "\n"; return 2; }
 #include <sstream>
 #include <stdexcept>
 #include <string>

@@ -1,6 +1,9 @@
 #pragma once
 // A LibTorch generator for a given device, seeded from dign's counter-based
 // seeds: objectives draw their noise from it, never from the global stream.
+//
+//   torch::Generator init = make_generator(torch::kCPU, derive_seed(seed, {purpose_tag("init")}));
+//   model->reset_parameters(init);   // the same weights for the same seed (models/classifier.h)
 #include <torch/torch.h>
 
 #include <cstdint>

@@ -5,6 +5,7 @@
 #include "attacks/robust_accuracy.h"
 #include "core/error.h"
 #include "data/sampler.h"
+#include "distributed/sharded_eval.h"
 #include "metrics/bootstrap.h"
 
 namespace dign::eval {
@@ -72,8 +73,12 @@ void AttackCondition::evaluate(EvalContext& context, nlohmann::json& report) {
     const auto s = attack.settings();
     const int64_t restarts = attack.kind == "pgd7-paper" ? 1 : attack.restarts;
     const auto chosen = data::evenly_spaced(test_.size(), attack.limit);
-    const auto accuracy = attacks::robust_accuracy(
-        context.model, test_, chosen, s,
+    // Sharded evaluation: each rank attacks its share of the chosen images (their random
+    // starts are keyed by image index), and the counts are added up.
+    const distributed::EvalShards* shards = context.options.shards.get();
+    const bool sharded = shards != nullptr && shards->size > 1;
+    auto accuracy = attacks::robust_accuracy(
+        context.model, test_, sharded ? distributed::shard_of(chosen, *shards) : chosen, s,
         attacks::RobustAccuracyOptions()
             .restarts(restarts)
             .seed(context.options.seed)
@@ -83,6 +88,7 @@ void AttackCondition::evaluate(EvalContext& context, nlohmann::json& report) {
             .on_batch([&](int64_t done) {
               context.progress.status(fmt::format("{} {}/{}", attack.kind, done, chosen.size()));
             }));
+    if (sharded) accuracy = distributed::sum_over_ranks(accuracy, *shards);
     auto record = attack.to_json();
     record["images"] = chosen.size();
     record["accuracy"] = accuracy.value();

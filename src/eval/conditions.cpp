@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/error.h"
+#include "distributed/sharded_eval.h"
 #include "eval/bootstrap_eval.h"
 #include "eval/corruption_report.h"
 #include "eval/report.h"
@@ -20,6 +21,11 @@ void timed(EvalContext& context, F fn) {
   fn();
   context.bootstrap_seconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// Rank 0 alone writes files under sharded evaluation (every rank holds every result).
+bool writes_outputs(const EvalContext& context) {
+  return distributed::writes_outputs(context.options.shards.get());
 }
 
 /// The intervals of one condition's record, from its per-image records.
@@ -42,7 +48,7 @@ void CleanCondition::evaluate(EvalContext& context, nlohmann::json& report) {
       evaluate_condition(context.model, test_, context.device, context.options, 0.0);
   report["clean"] = condition_json(clean);
   add_condition_bootstrap(context, clean, report["clean"]);
-  if (!context.options.predictions_dir.empty()) {
+  if (!context.options.predictions_dir.empty() && writes_outputs(context)) {
     write_predictions(context.options.predictions_dir, "clean", {&clean.records}, {});
   }
   context.diagram.push_back({"clean", clean.calibration.value()});
@@ -70,7 +76,7 @@ void GaussianNoiseCondition::evaluate(EvalContext& context, nlohmann::json& repo
                                          sigma, noisy.accuracy.value(),
                                          noisy.calibration.value().rmse));
   }
-  if (!context.options.predictions_dir.empty()) {
+  if (!context.options.predictions_dir.empty() && writes_outputs(context)) {
     std::vector<const PredictionRecords*> all;
     for (const auto& r : records) all.push_back(&r);
     write_predictions(context.options.predictions_dir, "gaussian_noise", all,
@@ -111,7 +117,7 @@ void CorruptedCondition::evaluate(EvalContext& context, nlohmann::json& report) 
           bootstrap_resamples<CorruptedStats>(p.images(), o.seed, o.bootstrap, o.threads, stats));
     });
   }
-  if (!o.predictions_dir.empty()) {
+  if (!o.predictions_dir.empty() && writes_outputs(context)) {
     write_predictions(o.predictions_dir, "corrupted", cells,
                       {static_cast<int64_t>(results.corruptions.size()),
                        static_cast<int64_t>(results.severities.size())});

@@ -82,16 +82,11 @@ CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::C
     ConditionResult batch(options.bins);
     score_batch(model, images, all_labels.slice(0, raw.begin, raw.begin + raw.count), indices,
                 device, options, batch, options.keep_predictions() ? &cell.records : nullptr);
-    cell.accuracy.merge(batch.accuracy);
-    cell.calibration.merge(batch.calibration);
+    cell.merge(batch);
     const std::string& name = results.corruptions[job.c];
     if (name != co.excluded) {
-      results.pooled_all.accuracy.merge(batch.accuracy);
-      results.pooled_all.calibration.merge(batch.calibration);
-      if (contains(co.noise_set, name)) {
-        results.pooled_noise.accuracy.merge(batch.accuracy);
-        results.pooled_noise.calibration.merge(batch.calibration);
-      }
+      results.pooled_all.merge(batch);
+      if (contains(co.noise_set, name)) results.pooled_noise.merge(batch);
     }
     const bool cell_done = job.begin + job.count == n;
     if (cell_done) {
@@ -125,6 +120,7 @@ nlohmann::json corrupted_json(const CorruptedResults& r, const data::CorruptedSe
     for (size_t s = 0; s < r.severities.size(); ++s) {
       nlohmann::json cell = condition_json(r.cells[c][s]);
       cell.erase("bins");
+      if (cell.contains("temperature_scaled")) cell["temperature_scaled"].erase("bins");
       cell["severity"] = r.severities[s];
       rows.push_back(cell);
       sum += r.cells[c][s].accuracy.value();

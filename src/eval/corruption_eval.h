@@ -6,6 +6,13 @@
 // predictions pooled into one binning (as the paper's reference evaluation pools
 // them, gaussian_noise excluded) and with the noise subset pooled the same way.
 // Streams: one batch in memory at a time, the next prepared while the model runs.
+//
+//   auto set = corrupt::generate_corrupted(test, corrupt::GenerateOptions{});  // or read one
+//   CorruptedResults r = evaluate_corrupted(*model, *set, torch::kCPU, EvalOptions(),
+//                                           CorruptionEvalOptions(), progress);
+//   r.cells[m][j].accuracy.value();               // corruption m at severity r.severities[j]
+//   r.pooled_all.calibration.value().rmse;        // RMSE over all corruptions but the excluded
+//   nlohmann::json section = corrupted_json(r, *set, CorruptionEvalOptions());  // mCA, mCA-N
 #include <torch/torch.h>
 
 #include <string>

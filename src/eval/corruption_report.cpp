@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "eval/report.h"
 
 namespace dign::eval {
 
@@ -47,14 +48,15 @@ const nlohmann::json* find_corruption(const nlohmann::json& corrupted, const std
 
 }  // namespace
 
-std::string corrupted_csv_rows(const nlohmann::json& corrupted) {
+std::string corrupted_csv_rows(const nlohmann::json& report) {
   std::string out;
-  for (const auto& c : corrupted.at("per_corruption")) {
+  for (const auto& c : report.at("corrupted").at("per_corruption")) {
     for (const auto& s : c.at("severities")) {
-      out += fmt::format("{},,{},{},{},{},{},{},{},{}\n", c.at("name").get<std::string>(),
+      out += fmt::format("{},,{},{},{},{},{},{},{},{}{}\n", c.at("name").get<std::string>(),
                          s.at("severity").get<int>(), s.at("images").get<int64_t>(),
                          number(s["accuracy"], 6), number(s["accuracy_se"], 6), number(s["ece"], 6),
-                         number(s["rmse"], 6), number(s["oe"], 6), number(s["sharpness"], 6));
+                         number(s["rmse"], 6), number(s["oe"], 6), number(s["sharpness"], 6),
+                         csv_extra_cells(report, s));
     }
   }
   return out;

@@ -10,8 +10,9 @@
 
 namespace dign::eval {
 
-/// CSV rows (no header) "<corruption>,,<severity>,images,accuracy,accuracy_se,ece,rmse,oe,sh".
-std::string corrupted_csv_rows(const nlohmann::json& corrupted);
+/// CSV rows (no header) "<corruption>,,<severity>,images,accuracy,accuracy_se,ece,rmse,oe,sh"
+/// of report["corrupted"], with report.h's csv_extra_cells after them.
+std::string corrupted_csv_rows(const nlohmann::json& report);
 
 /// Markdown: the Table 1 and Table 2 layouts, then accuracy per corruption and severity.
 std::string corrupted_markdown(const nlohmann::json& report);

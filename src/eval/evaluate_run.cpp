@@ -14,9 +14,11 @@
 #include "data/corrupted_set.h"
 #include "data/loader.h"
 #include "data/npy.h"
+#include "distributed/sharded_eval.h"
 #include "eval/bootstrap_eval.h"
 #include "eval/conditions.h"
 #include "eval/report.h"
+#include "eval/temperature_calibration.h"
 #include "metrics/reliability_diagram.h"
 #include "models/inference.h"
 #include "models/memory_format.h"
@@ -150,6 +152,16 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
                     ": the model records no ensemble noise level (only RSE runs have one)");
   DIGN_CHECK_OPTION(o.dump_probabilities.empty() || eval.ensemble == 1, "dump_probabilities",
                     "not with a test-time ensemble (its probabilities average noisy copies)");
+  // dign calibrate's temperature, for the checkpoint evaluated here only (fitted on one pass).
+  const nlohmann::json temperature = o.temperature && !run.scripted
+                                         ? find_calibration(o.model_dir, run.checkpoint, progress)
+                                         : nlohmann::json(nullptr);
+  if (!temperature.is_null() && eval.ensemble > 1) {
+    progress.warning(temperature["source"].get<std::string>() +
+                     ": not applied under a test-time ensemble (fitted on single predictions)");
+  } else if (!temperature.is_null()) {
+    eval.temperature = temperature["value"].get<double>();
+  }
 
   std::vector<std::unique_ptr<Condition>> conditions;
   conditions.push_back(std::make_unique<CleanCondition>(test));
@@ -195,6 +207,7 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
                        {"confidence", "max softmax probability, computed in fp32"}};
   report["ensemble"] = {{"copies", eval.ensemble}, {"sigma", eval.ensemble_sigma}};
   if (eval.bootstrap > 0) report["bootstrap"] = bootstrap_record(eval.bootstrap, eval.seed);
+  if (eval.temperature > 0) report["calibration_temperature"] = temperature;
   if (!eval.predictions_dir.empty()) {
     report["predictions"] = {{"dir", eval.predictions_dir},
                              {"layout",
@@ -208,11 +221,13 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
     condition->evaluate(context, report);
     images += static_cast<double>(condition->images());
   }
-  if (!o.reliability_diagram.empty()) {
+  // Under sharded evaluation every rank holds the whole report; rank 0 alone writes files.
+  const bool writer = distributed::writes_outputs(eval.shards.get());
+  if (!o.reliability_diagram.empty() && writer) {
     metrics::write_reliability_diagram(o.reliability_diagram, context.diagram);
     progress.message("wrote " + o.reliability_diagram);
   }
-  if (!o.dump_probabilities.empty()) {
+  if (!o.dump_probabilities.empty() && writer) {
     dump_probabilities(o.dump_probabilities, *run.model, test, machine.device, eval);
     progress.message("wrote " + o.dump_probabilities);
   }
@@ -242,6 +257,8 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
                       {"images_per_second", images / seconds},
                       {"peak_resident_mib", peak_resident_mib()}};
   if (eval.bootstrap > 0) report["timing"]["bootstrap_seconds"] = context.bootstrap_seconds;
+  if (eval.shards) report["timing"]["ranks"] = eval.shards->size;
+  if (!writer) return report;
   write_report(report_path, report);
   progress.message("wrote " + report_path);
   return report;

@@ -48,6 +48,10 @@ struct EvalRunOptions {
   /// FILE.npy: the clean test images' softmax probabilities, float32 [N, classes] in reader
   /// order, computed as the clean condition scores them (cross-checks against other code).
   std::string dump_probabilities;
+  /// Apply <model_dir>/calibration.json (`dign calibrate`) when it was fitted on the evaluated
+  /// checkpoint: the report then also holds each condition's temperature_scaled calibration.
+  /// Default: true (`--no-temperature` turns it off).
+  bool temperature = true;
 };
 
 /// Runs the evaluation and writes the report; returns it. dign::Error on bad input, found

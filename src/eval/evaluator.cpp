@@ -1,11 +1,14 @@
 #include "eval/evaluator.h"
 
+#include <cmath>
 #include <numeric>
+#include <tuple>
 
 #include "core/error.h"
 #include "core/rng.h"
 #include "core/torch_rng.h"
 #include "data/loader.h"
+#include "eval/temperature_scaling.h"
 #include "models/inference.h"
 
 namespace dign::eval {
@@ -22,6 +25,17 @@ void EvalOptions::validate() const {
   DIGN_CHECK_OPTION(bins >= 1, "bins", "expected at least 1 bin, got ", bins);
   DIGN_CHECK_OPTION(bootstrap >= 0, "bootstrap", "expected a number of resamples >= 1, got ",
                     bootstrap);
+  DIGN_CHECK_OPTION(temperature >= 0 && std::isfinite(temperature), "temperature",
+                    "expected a temperature > 0 (0 = none), got ", temperature);
+}
+
+void ConditionResult::merge(const ConditionResult& other) {
+  accuracy.merge(other.accuracy);
+  calibration.merge(other.calibration);
+  if (!other.scaled) return;
+  if (!scaled) scaled.emplace(other.scaled->num_bins());
+  scaled->merge(*other.scaled);
+  temperature = other.temperature;
 }
 
 namespace {
@@ -45,20 +59,74 @@ void score_batch(models::ClassifierImpl& model, const torch::Tensor& images,
                  const torch::Device& device, const EvalOptions& options, ConditionResult& result,
                  PredictionRecords* records) {
   const auto shape = images.sizes().slice(1);
-  torch::Tensor probs;
-  if (options.ensemble <= 1) {
-    probs = models::predict_probabilities(model, images.to(device), options.precision);
-  } else {
-    for (int64_t copy = 0; copy < options.ensemble; ++copy) {
-      auto noisy =
-          images + per_image_noise(indices, shape, options.seed, purpose_tag("eval-ensemble"),
-                                   options.ensemble_sigma, copy);
-      auto p = models::predict_probabilities(model, noisy.to(device), options.precision);
-      probs = copy == 0 ? p : probs + p;
-    }
-    probs = probs / static_cast<double>(options.ensemble);
+  const double t = options.temperature;
+  // Under sharded evaluation (distributed/sharded_eval.h) this rank predicts its rows only;
+  // their per-image results are gathered back into batch order before the meters see them.
+  const distributed::EvalShards* shards = options.shards.get();
+  const bool sharded = shards != nullptr && shards->size > 1;
+  torch::Tensor x = images;
+  std::vector<int64_t> own = indices;
+  if (sharded) {
+    const auto rows = distributed::shard_positions(images.size(0), *shards);
+    x = images.index_select(0, torch::tensor(rows, torch::kInt64));
+    own.clear();
+    for (int64_t r : rows) own.push_back(indices[static_cast<size_t>(r)]);
   }
-  auto [confidence, predicted] = probs.cpu().max(1);
+  // Without a temperature, probabilities exactly as before; with one, softmax of the same fp32
+  // logits, unscaled and divided by t (the only place 1/T is applied).
+  auto predict = [&](const torch::Tensor& in, torch::Tensor& scaled) {
+    if (t <= 0) return models::predict_probabilities(model, in.to(device), options.precision);
+    const torch::InferenceMode guard;
+    const torch::Tensor logits = predict_logits(model, in.to(device), options.precision);
+    scaled = torch::softmax(logits / t, 1);
+    return torch::softmax(logits, 1);
+  };
+  torch::Tensor confidence = torch::empty({0}, torch::kFloat);
+  torch::Tensor predicted = torch::empty({0}, torch::kInt64);
+  torch::Tensor scaled_confidence = confidence, scaled_predicted = predicted;
+  if (x.size(0) > 0) {  // a rank can have no row of a batch smaller than the world
+    torch::Tensor probs, scaled;
+    if (options.ensemble <= 1) {
+      probs = predict(x, scaled);
+    } else {
+      for (int64_t copy = 0; copy < options.ensemble; ++copy) {
+        auto noisy = x + per_image_noise(own, shape, options.seed, purpose_tag("eval-ensemble"),
+                                         options.ensemble_sigma, copy);
+        torch::Tensor s;
+        auto p = predict(noisy, s);
+        probs = copy == 0 ? p : probs + p;
+        if (t > 0) scaled = copy == 0 ? s : scaled + s;
+      }
+      probs = probs / static_cast<double>(options.ensemble);
+      if (t > 0) scaled = scaled / static_cast<double>(options.ensemble);
+    }
+    std::tie(confidence, predicted) = probs.cpu().max(1);
+    if (t > 0) std::tie(scaled_confidence, scaled_predicted) = scaled.cpu().max(1);
+  }
+  if (sharded) {
+    // One row per image: confidence, class, scaled confidence, scaled class (exact in double).
+    const bool has_scaled = t > 0;
+    const torch::Tensor local =
+        torch::stack({confidence.to(torch::kDouble), predicted.to(torch::kDouble),
+                      has_scaled ? scaled_confidence.to(torch::kDouble)
+                                 : torch::zeros_like(confidence, torch::kDouble),
+                      has_scaled ? scaled_predicted.to(torch::kDouble)
+                                 : torch::zeros_like(confidence, torch::kDouble)},
+                     1);
+    const torch::Tensor all = distributed::gather_rows(local, images.size(0), *shards);
+    confidence = all.select(1, 0).to(torch::kFloat);
+    predicted = all.select(1, 1).to(torch::kInt64);
+    scaled_confidence = all.select(1, 2).to(torch::kFloat);
+    scaled_predicted = all.select(1, 3).to(torch::kInt64);
+  }
+  if (t > 0) {
+    const auto scaled_correct = scaled_predicted.eq(labels).to(torch::kUInt8).contiguous();
+    scaled_confidence = scaled_confidence.contiguous();
+    if (!result.scaled) result.scaled.emplace(options.bins);
+    result.temperature = t;
+    result.scaled->add(scaled_confidence.data_ptr<float>(), scaled_correct.data_ptr<uint8_t>(),
+                       scaled_correct.size(0));
+  }
   auto correct = predicted.eq(labels).to(torch::kUInt8).contiguous();
   confidence = confidence.contiguous();
   const int64_t n = correct.size(0);

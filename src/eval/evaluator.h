@@ -5,13 +5,21 @@
 // is a function of (seed, condition, image index): results do not depend on
 // batch size or thread count. RSE-style test-time ensembling averages the
 // softmax probabilities of `ensemble` noisy copies (Eq. 4's predictor).
+//
+//   EvalOptions options;                       // batch 500, 16 bins, fp32
+//   ConditionResult clean = evaluate_condition(*model, test, torch::kCPU, options, 0.0);
+//   clean.accuracy.value();  clean.accuracy.standard_error();  clean.calibration.value().rmse;
+//   ConditionResult noisy = evaluate_condition(*model, test, torch::kCPU, options, /*sigma=*/0.1);
 #include <torch/torch.h>
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/machine.h"
 #include "data/image_set.h"
+#include "distributed/sharded_eval.h"
 #include "eval/predictions.h"
 #include "metrics/accuracy.h"
 #include "metrics/calibration.h"
@@ -37,6 +45,12 @@ struct EvalOptions {
   std::string predictions_dir;
   /// Threads of the bootstrap. Default: 1.
   int threads = 1;
+  /// Temperature of `dign calibrate` (temperature_scaling.h): when > 0 every condition also
+  /// scores softmax(logits / temperature) into ConditionResult::scaled. Default: 0 (none).
+  double temperature = 0.0;
+  /// Ranks the images are split over (distributed/sharded_eval.h); null = one process. Every
+  /// rank gets every image's result, so the meters and records equal one process's.
+  std::shared_ptr<const distributed::EvalShards> shards;
   bool keep_predictions() const { return bootstrap > 0 || !predictions_dir.empty(); }
   void validate() const;
 };
@@ -48,7 +62,12 @@ struct ConditionResult {
   metrics::CalibrationMeter calibration;
   /// Per-image predictions, kept when options.keep_predictions() (empty otherwise).
   PredictionRecords records;
+  /// Calibration of the temperature-scaled predictions (options.temperature > 0; else empty).
+  std::optional<metrics::CalibrationMeter> scaled;
+  double temperature = 0.0;
   explicit ConditionResult(int64_t bins) : calibration(bins) {}
+  /// Adds other's counts (accuracy, calibration, scaled calibration); not its records.
+  void merge(const ConditionResult& other);
 };
 
 /// Scores one batch into `result`: images float [B,3,H,W] in [0,1] on the CPU, labels

@@ -10,13 +10,10 @@
 namespace dign::eval {
 namespace fs = std::filesystem;
 
-nlohmann::json condition_json(const ConditionResult& r) {
-  const auto cal = r.calibration.value();
-  nlohmann::json j;
-  if (r.sigma > 0) j["sigma"] = r.sigma;
-  j["images"] = r.accuracy.total();
-  j["accuracy"] = r.accuracy.value();
-  j["accuracy_se"] = r.accuracy.standard_error();
+namespace {
+
+// ece, rmse, oe, sharpness (with its note when undefined) and the reliability bins.
+void add_calibration(nlohmann::json& j, const metrics::CalibrationResult& cal) {
   j["ece"] = cal.ece;
   j["rmse"] = cal.rmse;
   j["oe"] = cal.oe;
@@ -31,10 +28,32 @@ nlohmann::json condition_json(const ConditionResult& r) {
                     {"confidence", b.confidence}});
   }
   j["bins"] = bins;
+}
+
+}  // namespace
+
+nlohmann::json condition_json(const ConditionResult& r) {
+  nlohmann::json j;
+  if (r.sigma > 0) j["sigma"] = r.sigma;
+  j["images"] = r.accuracy.total();
+  j["accuracy"] = r.accuracy.value();
+  j["accuracy_se"] = r.accuracy.standard_error();
+  add_calibration(j, r.calibration.value());
+  if (r.scaled) {
+    // dign calibrate's temperature applied: the same predictions' calibration (accuracy is
+    // unchanged by a temperature, so it is not repeated).
+    nlohmann::json scaled = {{"temperature", r.temperature}};
+    add_calibration(scaled, r.scaled->value());
+    j["temperature_scaled"] = scaled;
+  }
   return j;
 }
 
 namespace {
+
+// The figures with bootstrap intervals, and those a temperature changes (CSV columns).
+constexpr const char* kIntervalFigures[] = {"accuracy", "ece", "rmse", "oe", "sharpness"};
+constexpr const char* kScaledFigures[] = {"ece", "rmse", "oe", "sharpness"};
 
 std::string number(const nlohmann::json& v, int digits = 4) {
   return v.is_number() ? fmt::format("{:.{}f}", v.get<double>(), digits) : std::string("null");
@@ -60,22 +79,56 @@ std::vector<std::pair<std::string, nlohmann::json>> conditions(const nlohmann::j
 
 }  // namespace
 
+std::string csv_extra_header(const nlohmann::json& report) {
+  std::string out;
+  if (report.contains("bootstrap")) {
+    for (const char* name : kIntervalFigures) {
+      out += fmt::format(",{0}_ci95_low,{0}_ci95_high", name);
+    }
+  }
+  if (report.contains("calibration_temperature")) {
+    for (const char* name : kScaledFigures) out += fmt::format(",temperature_scaled_{}", name);
+  }
+  return out;
+}
+
+std::string csv_extra_cells(const nlohmann::json& report, const nlohmann::json& record) {
+  std::string out;
+  if (report.contains("bootstrap")) {
+    for (const char* name : kIntervalFigures) {
+      const auto ci = record.find(std::string(name) + "_ci95");
+      const bool has = ci != record.end() && ci->is_array();
+      out += "," + (has ? number((*ci)[0], 6) : std::string()) + "," +
+             (has ? number((*ci)[1], 6) : std::string());
+    }
+  }
+  if (report.contains("calibration_temperature")) {
+    const auto scaled = record.find("temperature_scaled");
+    for (const char* name : kScaledFigures) {
+      out += "," + (scaled != record.end() ? number((*scaled)[name], 6) : std::string());
+    }
+  }
+  return out;
+}
+
 std::string report_csv(const nlohmann::json& report) {
-  std::string out = "condition,sigma,severity,images,accuracy,accuracy_se,ece,rmse,oe,sharpness\n";
+  std::string out = "condition,sigma,severity,images,accuracy,accuracy_se,ece,rmse,oe,sharpness" +
+                    csv_extra_header(report) + "\n";
   for (const auto& [name, c] : conditions(report)) {
-    out += fmt::format(
-        "{},{},,{},{},{},{},{},{},{}\n", c.contains("sigma") ? "gaussian_noise" : "clean",
-        c.contains("sigma") ? number(c["sigma"], 6) : "0", c.at("images").get<int64_t>(),
-        number(c["accuracy"], 6), number(c["accuracy_se"], 6), number(c["ece"], 6),
-        number(c["rmse"], 6), number(c["oe"], 6), number(c["sharpness"], 6));
+    out += fmt::format("{},{},,{},{},{},{},{},{},{}{}\n",
+                       c.contains("sigma") ? "gaussian_noise" : "clean",
+                       c.contains("sigma") ? number(c["sigma"], 6) : "0",
+                       c.at("images").get<int64_t>(), number(c["accuracy"], 6),
+                       number(c["accuracy_se"], 6), number(c["ece"], 6), number(c["rmse"], 6),
+                       number(c["oe"], 6), number(c["sharpness"], 6), csv_extra_cells(report, c));
   }
   for (const auto& a : report.value("adversarial", nlohmann::json::array())) {
-    out += fmt::format("{} {} eps={},,,{},{},{},,,,\n", a.at("attack").get<std::string>(),
+    out += fmt::format("{} {} eps={},,,{},{},{},,,,{}\n", a.at("attack").get<std::string>(),
                        a.at("norm").get<std::string>(), number(a["epsilon"], 6),
                        a.at("images").get<int64_t>(), number(a["accuracy"], 6),
-                       number(a["accuracy_se"], 6));
+                       number(a["accuracy_se"], 6), csv_extra_cells(report, a));
   }
-  if (report.contains("corrupted")) out += corrupted_csv_rows(report["corrupted"]);
+  if (report.contains("corrupted")) out += corrupted_csv_rows(report);
   return out;
 }
 
@@ -103,6 +156,32 @@ std::string report_markdown(const nlohmann::json& report) {
                        report["bootstrap"].at("method").get<std::string>());
   }
   if (report.contains("corrupted")) out += corrupted_markdown(report);
+  if (report.contains("calibration_temperature")) out += temperature_markdown(report);
+  return out;
+}
+
+std::string temperature_markdown(const nlohmann::json& report) {
+  const auto& t = report.at("calibration_temperature");
+  std::string out = fmt::format(
+      "\n### Temperature scaling (T = {} from {}, fitted on {} {} images)\n\n"
+      "| data | ECE | ECE (T) | RMSE | RMSE (T) | OE | OE (T) | SH | SH (T) |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+      number(t.at("value")), t.at("source").get<std::string>(),
+      t.value("images", nlohmann::json()).dump(),
+      t.value("split", nlohmann::json()).is_string() ? t["split"].get<std::string>() : "held-out");
+  auto row = [&](const std::string& label, const nlohmann::json& c) {
+    if (!c.is_object() || !c.contains("temperature_scaled")) return;
+    const auto& s = c["temperature_scaled"];
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", label, number(c["ece"]),
+                       number(s["ece"]), number(c["rmse"]), number(s["rmse"]), number(c["oe"]),
+                       number(s["oe"]), number(c["sharpness"], 2), number(s["sharpness"], 2));
+  };
+  for (const auto& [name, c] : conditions(report)) row(name, c);
+  if (report.contains("corrupted")) {
+    row("all corruptions (pooled)", report["corrupted"].value("all", nlohmann::json()));
+    row("noise corruptions (pooled, -N)", report["corrupted"].value("noise", nlohmann::json()));
+  }
+  out += "\n(T): softmax(logits / T); accuracy is unchanged by a temperature.\n";
   return out;
 }
 

@@ -68,6 +68,44 @@ void line(cairo_t* cr, double x0, double y0, double x1, double y1) {
   cairo_stroke(cr);
 }
 
+void show_vertical_text(cairo_t* cr, const std::string& text, double x, double y) {
+  cairo_save(cr);
+  cairo_translate(cr, x, y);
+  cairo_rotate(cr, -kPi / 2);
+  show_text(cr, text, 0, 0, 0.5, 0.5);
+  cairo_restore(cr);
+}
+
+double legend_rows(cairo_t* cr, const std::vector<LegendEntry>& entries, double x, double y,
+                   double max_width, double u, bool draw) {
+  const double swatch = 24 * u, gap = 6 * u, spacing = 18 * u, row = 18 * u;
+  double cx = x, cy = y;
+  for (const auto& e : entries) {
+    const double w = swatch + gap + text_width(cr, e.label);
+    if (cx > x && cx + w > x + max_width) {  // wrap, unless the entry alone is too wide
+      cx = x;
+      cy += row;
+    }
+    if (draw) {
+      const double mid = cy + row / 2;
+      set_color(cr, e.color);
+      if (e.filled) {
+        cairo_rectangle(cr, cx, mid - 5 * u, swatch, 10 * u);
+        cairo_fill(cr);
+      } else {
+        cairo_set_line_width(cr, 2 * u);
+        line(cr, cx, mid, cx + swatch, mid);
+        cairo_arc(cr, cx + swatch / 2, mid, 3 * u, 0, 2 * kPi);
+        cairo_fill(cr);
+      }
+      set_color(cr, kBlack);
+      show_text(cr, e.label, cx + swatch + gap, mid, 0, 0.5);
+    }
+    cx += w + spacing;
+  }
+  return entries.empty() ? 0 : cy + row - y;
+}
+
 std::string xml_escape(const std::string& text) {
   std::string out;
   for (const char c : text) {

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "metrics/figure_format.h"
 
@@ -38,6 +39,22 @@ void show_text(cairo_t* cr, const std::string& text, double x, double y, double 
 double text_width(cairo_t* cr, const std::string& text);
 
 void line(cairo_t* cr, double x0, double y0, double x1, double y1);
+
+/// Draws `text` turned a quarter turn anticlockwise (a y-axis label), centred on (x, y).
+void show_vertical_text(cairo_t* cr, const std::string& text, double x, double y);
+
+/// A legend entry: a model's colour as a line with a dot (a curve) or a filled box (a bar).
+struct LegendEntry {
+  std::string label;
+  Color color;
+  bool filled = false;
+};
+
+/// Lays `entries` out left to right from (x, y) (top left), in the current font size, wrapping
+/// to a new row at x + max_width; draws them when `draw` (else only measures). Returns the
+/// height of the rows. `u` scales the swatches and gaps as the figure's unit.
+double legend_rows(cairo_t* cr, const std::vector<LegendEntry>& entries, double x, double y,
+                   double max_width, double u, bool draw = true);
 
 /// `text` with &, <, > and " escaped for XML.
 std::string xml_escape(const std::string& text);

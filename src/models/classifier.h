@@ -4,6 +4,15 @@
 //   output float   [N, num_classes] logits
 // Per-channel normalization is part of the model (buffers saved with it), so
 // noise, corruptions and attacks all act in [0, 1] pixel units.
+//
+// A model of one's own trains and evaluates with dign once it derives from ClassifierImpl:
+//   class TinyImpl : public ClassifierImpl {
+//    public:
+//     TinyImpl() { fc_ = register_module("fc", torch::nn::Linear(3 * 32 * 32, 10)); }
+//     torch::Tensor forward(torch::Tensor images) override { return fc_(images.flatten(1)); }
+//     torch::nn::Linear fc_{nullptr};
+//   };
+//   auto model = std::make_shared<TinyImpl>();   // for TrainingLoop, evaluate_condition, ...
 #include <torch/torch.h>
 
 #include <array>

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/batch_norm.h"
 #include "models/classifier.h"
 #include "models/conv_layers.h"
 #include "models/densenet_options.h"
@@ -22,9 +23,9 @@ constexpr std::array<int64_t, 4> kLayersPerBlock = {6, 12, 24, 16};
 class DenseLayerImpl : public nn::Module {
  public:
   DenseLayerImpl(int64_t in_planes, int64_t growth_rate) {
-    bn1_ = register_module("bn1", nn::BatchNorm2d(in_planes));
+    bn1_ = register_module("bn1", BatchNorm2d(in_planes));
     conv1_ = register_module("conv1", conv_no_bias(in_planes, 4 * growth_rate, 1, 1));
-    bn2_ = register_module("bn2", nn::BatchNorm2d(4 * growth_rate));
+    bn2_ = register_module("bn2", BatchNorm2d(4 * growth_rate));
     conv2_ = register_module("conv2", conv_no_bias(4 * growth_rate, growth_rate, 3, 1));
   }
   torch::Tensor forward(const torch::Tensor& x) {
@@ -38,7 +39,7 @@ class DenseLayerImpl : public nn::Module {
   }
 
  private:
-  nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr};
+  BatchNorm2d bn1_{nullptr}, bn2_{nullptr};
   nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
 };
 TORCH_MODULE(DenseLayer);
@@ -47,7 +48,7 @@ TORCH_MODULE(DenseLayer);
 class TransitionImpl : public nn::Module {
  public:
   TransitionImpl(int64_t in_planes, int64_t out_planes) {
-    bn_ = register_module("bn", nn::BatchNorm2d(in_planes));
+    bn_ = register_module("bn", BatchNorm2d(in_planes));
     conv_ = register_module("conv", conv_no_bias(in_planes, out_planes, 1, 1));
   }
   torch::Tensor forward(const torch::Tensor& x) {
@@ -62,7 +63,7 @@ class TransitionImpl : public nn::Module {
   }
 
  private:
-  nn::BatchNorm2d bn_{nullptr};
+  BatchNorm2d bn_{nullptr};
   nn::Conv2d conv_{nullptr};
 };
 TORCH_MODULE(Transition);
@@ -90,7 +91,7 @@ class DenseNetImpl : public ClassifierImpl {
         planes = out_planes;
       }
     }
-    bn_ = register_module("bn", nn::BatchNorm2d(planes));
+    bn_ = register_module("bn", BatchNorm2d(planes));
     classifier_ = register_module("classifier", nn::Linear(planes, data.num_classes()));
   }
 
@@ -123,7 +124,7 @@ class DenseNetImpl : public ClassifierImpl {
   nn::Conv2d stem_{nullptr};
   std::vector<nn::Sequential> blocks_;
   std::vector<Transition> transitions_;
-  nn::BatchNorm2d bn_{nullptr};
+  BatchNorm2d bn_{nullptr};
   nn::Linear classifier_{nullptr};
 };
 

@@ -20,14 +20,14 @@ torch::Tensor NormalizeImpl::forward(const torch::Tensor& images) {
 BasicBlockImpl::BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride)
     : stride_(stride) {
   conv1_ = register_module("conv1", conv_no_bias(in_planes, planes, 3, stride));
-  bn1_ = register_module("bn1", nn::BatchNorm2d(planes));
+  bn1_ = register_module("bn1", BatchNorm2d(planes));
   conv2_ = register_module("conv2", conv_no_bias(planes, planes, 3, 1));
-  bn2_ = register_module("bn2", nn::BatchNorm2d(planes));
+  bn2_ = register_module("bn2", BatchNorm2d(planes));
   shortcut_ = register_module("shortcut", nn::Sequential());
   if (stride != 1 || in_planes != planes) {
     // Projection shortcut (option B of He et al.) when the shape changes.
     shortcut_->push_back(conv_no_bias(in_planes, planes, 1, stride));
-    shortcut_->push_back(nn::BatchNorm2d(planes));
+    shortcut_->push_back(BatchNorm2d(planes));
   }
 }
 
@@ -73,7 +73,7 @@ ResNetImpl::ResNetImpl(const ResNetLayout& layout, const ModelData& data)
   const int64_t width = layout.widths[0];
   stem_ = register_module("stem", layout.stem == ResNetStem::cifar ? conv_no_bias(3, width, 3, 1)
                                                                    : conv_no_bias(3, width, 7, 2));
-  stem_bn_ = register_module("stem_bn", nn::BatchNorm2d(width));
+  stem_bn_ = register_module("stem_bn", BatchNorm2d(width));
   stages_ = register_module("stages", nn::Sequential());
   int64_t in_planes = width;
   for (size_t stage = 0; stage < layout.widths.size(); ++stage) {

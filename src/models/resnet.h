@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "models/batch_norm.h"
 #include "models/classifier.h"
 #include "models/resnet_options.h"
 
@@ -38,7 +39,7 @@ class BasicBlockImpl : public ResidualBlockImpl {
  private:
   int64_t stride_ = 1;
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
-  torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr};
+  BatchNorm2d bn1_{nullptr}, bn2_{nullptr};
   torch::nn::Sequential shortcut_{nullptr};
 };
 
@@ -80,7 +81,7 @@ class ResNetImpl : public ClassifierImpl {
   ResNetStem stem_kind_ = ResNetStem::cifar;
   Normalize normalize_{nullptr};
   torch::nn::Conv2d stem_{nullptr};
-  torch::nn::BatchNorm2d stem_bn_{nullptr};
+  BatchNorm2d stem_bn_{nullptr};
   torch::nn::Sequential stages_{nullptr};
   torch::nn::Linear classifier_{nullptr};
 };

@@ -21,15 +21,15 @@ class BottleneckImpl : public ResidualBlockImpl {
   BottleneckImpl(int64_t in_planes, int64_t planes, int64_t stride) : stride_(stride) {
     // torchvision's registration order: conv1, bn1, conv2, bn2, conv3, bn3, downsample.
     conv1_ = register_module("conv1", conv_no_bias(in_planes, planes, 1, 1));
-    bn1_ = register_module("bn1", nn::BatchNorm2d(planes));
+    bn1_ = register_module("bn1", BatchNorm2d(planes));
     conv2_ = register_module("conv2", conv_no_bias(planes, planes, 3, stride));
-    bn2_ = register_module("bn2", nn::BatchNorm2d(planes));
+    bn2_ = register_module("bn2", BatchNorm2d(planes));
     conv3_ = register_module("conv3", conv_no_bias(planes, planes * kExpansion, 1, 1));
-    bn3_ = register_module("bn3", nn::BatchNorm2d(planes * kExpansion));
+    bn3_ = register_module("bn3", BatchNorm2d(planes * kExpansion));
     shortcut_ = register_module("shortcut", nn::Sequential());
     if (stride != 1 || in_planes != planes * kExpansion) {
       shortcut_->push_back(conv_no_bias(in_planes, planes * kExpansion, 1, stride));
-      shortcut_->push_back(nn::BatchNorm2d(planes * kExpansion));
+      shortcut_->push_back(BatchNorm2d(planes * kExpansion));
     }
   }
 
@@ -54,7 +54,7 @@ class BottleneckImpl : public ResidualBlockImpl {
  private:
   int64_t stride_ = 1;
   nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr};
-  nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
+  BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
   nn::Sequential shortcut_{nullptr};
 };
 

@@ -37,6 +37,14 @@ RunDirectory RunDirectory::open(const std::string& dir) {
   return RunDirectory(std::move(files), std::move(lock), std::move(config));
 }
 
+RunDirectory RunDirectory::open_shared(const std::string& dir) {
+  RunFiles files(dir);
+  DIGN_CHECK_OPTION(fs::exists(files.config()), "resume", dir, ": no run (", files.config(),
+                    " is missing)");
+  RunConfig config = read_run_config(files.config());
+  return RunDirectory(std::move(files), nullptr, std::move(config));
+}
+
 void RunDirectory::update_config(const nlohmann::json& config) {
   const std::string text = config.dump(2) + "\n";
   config_ = parse_run_config(text, files_.config());

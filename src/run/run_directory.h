@@ -38,6 +38,9 @@ class RunDirectory {
   /// The run in `dir`, locked; dign::Error naming the file when there is none or its
   /// config.json is not valid.
   static RunDirectory open(const std::string& dir);
+  /// The run in `dir` without its lock, to read: the other ranks of a data-parallel run,
+  /// while rank 0 holds the lock and alone writes.
+  static RunDirectory open_shared(const std::string& dir);
 
   const std::string& dir() const { return files_.dir; }
   const RunFiles& files() const { return files_; }

@@ -61,26 +61,51 @@ void TrainingLoop::set_selection_metric(std::string log_key,
   selection_ = std::move(metric);
 }
 
+void TrainingLoop::set_shard(int rank, int world) {
+  DIGN_CHECK(world >= 1 && rank >= 0 && rank < world, "rank ", rank, " of ", world);
+  DIGN_CHECK_OPTION(o_.batch_size % world == 0, "batch_size", o_.batch_size,
+                    " is the global batch and must be divisible by WORLD_SIZE=", world);
+  rank_ = rank;
+  world_ = world;
+}
+
 StepResult TrainingLoop::step(const data::HostBatch& host, int64_t num_batches,
                               run::TrainState& state, TrainerHooks& hooks) {
   objectives::Batch batch{host.images.to(machine_.device), host.labels.to(machine_.device)};
   for (const auto& [name, view] : host.views) batch.views[name] = view.to(machine_.device);
   batch.epoch = state.epoch;
   batch.seed = o_.seed;
-  auto generator = make_generator(
-      machine_.device,
-      derive_seed(o_.seed, {purpose_tag("objective"), static_cast<uint64_t>(state.epoch),
-                            static_cast<uint64_t>(state.batch)}));
+  // One stream per step; under data parallelism one per (step, rank), so that ranks draw
+  // independent noise for their shards (these draws depend on the number of ranks).
+  const uint64_t seed =
+      world_ == 1
+          ? derive_seed(o_.seed, {purpose_tag("objective"), static_cast<uint64_t>(state.epoch),
+                                  static_cast<uint64_t>(state.batch)})
+          : derive_seed(o_.seed,
+                        {purpose_tag("objective-rank"), static_cast<uint64_t>(state.epoch),
+                         static_cast<uint64_t>(state.batch), static_cast<uint64_t>(rank_)});
+  auto generator = make_generator(machine_.device, seed);
   const StepResult r = training_step(model_, objective_, optimizer_, batch, generator,
                                      machine_.precision, hooks, fault_fires("nan-loss"));
   const int64_t n = batch.labels.size(0);
   if (r.finite) {
-    state.sums.loss += r.loss * static_cast<double>(n);
-    for (const auto& [name, value] : r.output.terms) {
-      state.sums.terms[name] += value.item<double>() * static_cast<double>(n);
+    // This process's totals, summed over data-parallel ranks by the hooks.
+    std::vector<double> local{
+        r.loss * static_cast<double>(n),
+        static_cast<double>(r.output.train_logits.argmax(1).eq(batch.labels).sum().item<int64_t>()),
+        static_cast<double>(n)};
+    for (const auto& term : r.output.terms) {
+      local.push_back(term.second.item<double>() * static_cast<double>(n));
     }
-    state.sums.correct += r.output.train_logits.argmax(1).eq(batch.labels).sum().item<int64_t>();
-    state.sums.seen += n;
+    auto totals = torch::tensor(local, torch::kFloat64);
+    hooks.sum_step_totals(totals);
+    const double* t = totals.data_ptr<double>();
+    state.sums.loss += t[0];
+    state.sums.correct += static_cast<int64_t>(std::llround(t[1]));
+    state.sums.seen += static_cast<int64_t>(std::llround(t[2]));
+    for (size_t k = 0; k < r.output.terms.size(); ++k) {
+      state.sums.terms[r.output.terms[k].first] += t[3 + k];
+    }
   } else if (o_.on_nonfinite == "skip") {
     optimizer_.zero_grad();
     ++state.sums.skipped_steps;
@@ -101,6 +126,7 @@ StepResult TrainingLoop::step(const data::HostBatch& host, int64_t num_batches,
 }
 
 void TrainingLoop::end_epoch(double lr, run::TrainState& state, TrainerHooks& hooks) {
+  hooks.before_evaluation(model_);
   const double metric = selection_(model_);
   model_.train();  // whatever mode the metric left the model in
   // best_epoch 0: no best yet, so any first value counts, negative metrics included.
@@ -133,7 +159,9 @@ void TrainingLoop::end_epoch(double lr, run::TrainState& state, TrainerHooks& ho
 }
 
 int TrainingLoop::run(run::TrainState& state, TrainerHooks& hooks) {
-  const data::EpochSampler sampler(data_.train.size(), o_.seed, /*shuffle=*/true);
+  const data::EpochSampler sampler(data_.train.size(), o_.seed, /*shuffle=*/true, rank_, world_);
+  // The checkpoint records the whole epoch's order, whatever the number of ranks.
+  const data::EpochSampler whole(data_.train.size(), o_.seed, /*shuffle=*/true);
   const data::TrainingViews views{
       std::make_shared<augment::Compose>(augment::training_transforms(
           o_.augment, data_.train.height, data_.train.width, data_.image_size, "augment")),
@@ -145,7 +173,7 @@ int TrainingLoop::run(run::TrainState& state, TrainerHooks& hooks) {
   while (state.epoch < o_.epochs) {
     double lr = learning_rate_at(o_, state.epoch);  // from the position: nothing to restore
     const auto order = sampler.order(state.epoch);
-    const uint64_t hash = order_hash(order);
+    const uint64_t hash = order_hash(world_ == 1 ? order : whole.order(state.epoch));
     DIGN_CHECK(state.batch == 0 || state.order_hash == 0 || state.order_hash == hash, o_.out,
                ": the data order of epoch ", state.epoch + 1,
                " differs from the checkpoint's (another dign version?); the run cannot continue "
@@ -153,7 +181,7 @@ int TrainingLoop::run(run::TrainState& state, TrainerHooks& hooks) {
     state.order_hash = hash;
     data::BatchLoader loader(data_.train, order,
                              data::LoaderOptions()
-                                 .batch_size(o_.batch_size)
+                                 .batch_size(o_.batch_size / world_)
                                  .image_size(data_.image_size)
                                  .seed(o_.seed)
                                  .epoch(state.epoch)
@@ -168,7 +196,7 @@ int TrainingLoop::run(run::TrainState& state, TrainerHooks& hooks) {
       state.seconds = seconds_before + seconds_since(start);
     };
     while (true) {
-      if (const int sig = stop_requested()) {
+      if (const int sig = hooks.agree_stop(stop_requested())) {
         update_clocks();
         return sig;
       }

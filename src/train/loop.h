@@ -45,6 +45,11 @@ class TrainingLoop {
   void set_selection_metric(std::string log_key,
                             std::function<double(models::ClassifierImpl&)> metric);
 
+  /// Data parallelism: this process is rank `rank` of `world`. It takes its shard of every
+  /// epoch's order (data/sampler.h) in batches of options.batch_size / world (the global batch
+  /// stays options.batch_size), and its objective draws from a stream of its own. Default: 0, 1.
+  void set_shard(int rank, int world);
+
   /// Trains from `state` to options.epochs. Returns 0, or the signal (dign::stop_requested)
   /// that stopped it between two steps; `state` is then where it stopped. Throws Diverged.
   int run(run::TrainState& state, TrainerHooks& hooks);
@@ -61,6 +66,7 @@ class TrainingLoop {
   objectives::Objective& objective_;
   torch::optim::Optimizer& optimizer_;
   Progress& progress_;
+  int rank_ = 0, world_ = 1;
   std::string selection_key_;
   std::function<double(models::ClassifierImpl&)> selection_;
 };

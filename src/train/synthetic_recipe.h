@@ -2,6 +2,10 @@
 // The short training recipe on the built-in synthetic data that `dign demo`
 // runs and the end-to-end robustness test checks: standard and dign under the
 // same seed and budget (about a minute each on 2 cores).
+//
+//   SyntheticRecipe recipe;
+//   recipe.epochs = 2;
+//   run::TrainOptions o = recipe.options("dign", "runs/a");   // for run_training (trainer.h)
 #include <cstdint>
 #include <string>
 

@@ -9,8 +9,9 @@
 
 namespace dign::train {
 
-TrainSummary run_training(const run::TrainOptions& options, Progress& progress) {
-  internal::TrainingRun run(options, progress);
+TrainSummary run_training(const run::TrainOptions& options, Progress& progress,
+                          const DataParallel& parallel) {
+  internal::TrainingRun run(options, progress, parallel);
   run.start();
   return run.train();
 }
@@ -53,11 +54,11 @@ void check_resume_options(const run::TrainOptions& saved, const run::TrainOption
 }
 
 TrainSummary resume_training(const std::string& dir, const run::TrainOptions& requested,
-                             Progress& progress) {
+                             Progress& progress, const DataParallel& parallel) {
   check_resume_options(saved_options(dir), requested);
   run::TrainOptions o = requested;
   o.out = dir;
-  internal::TrainingRun run(o, progress);
+  internal::TrainingRun run(o, progress, parallel);
   if (!run.resume()) return run.finished_summary();
   return run.train();
 }

@@ -10,12 +10,26 @@
 //
 // Interruptions: the loop polls dign::stop_requested() between steps; when a signal asked
 // to stop, a checkpoint is written and the summary says which signal it was.
+#include <memory>
 #include <string>
 
 #include "core/progress.h"
+#include "distributed/process_group.h"
 #include "run/train_options.h"
 
 namespace dign::train {
+
+/// Data-parallel training (torchrun, dign launch): this process's group of ranks. Each rank
+/// trains on its shard of every epoch with options.batch_size / ranks images per step;
+/// gradients are averaged; rank 0 alone writes the run directory. No group: one process.
+struct DataParallel {
+  std::shared_ptr<distributed::ProcessGroup> group;
+  /// Gradient bytes per all-reduce (--bucket-mb). Default: 25 MiB, as PyTorch's DDP.
+  int64_t bucket_bytes = int64_t{25} << 20;
+  /// --sync-bn: BatchNorm's training statistics over every rank's batch
+  /// (distributed/sync_batch_norm.h); a model without BatchNorm is an error. Default: per rank.
+  bool sync_bn = false;
+};
 
 struct TrainSummary {
   double best_accuracy = 0;  ///< on the selection set (test, or the --val-split hold-out)
@@ -32,7 +46,8 @@ struct TrainSummary {
 
 /// Starts a run in options.out, which must not hold one. dign::Error for bad input (before
 /// anything is written), never exit().
-TrainSummary run_training(const run::TrainOptions& options, Progress& progress);
+TrainSummary run_training(const run::TrainOptions& options, Progress& progress,
+                          const DataParallel& parallel = {});
 
 /// The options the run in `dir` was started with (from DIR/config.json).
 run::TrainOptions saved_options(const std::string& dir);
@@ -46,6 +61,6 @@ void check_resume_options(const run::TrainOptions& saved, const run::TrainOption
 /// none) with `requested` options (see check_resume_options). A finished run with no more
 /// epochs requested is left untouched.
 TrainSummary resume_training(const std::string& dir, const run::TrainOptions& requested,
-                             Progress& progress);
+                             Progress& progress, const DataParallel& parallel = {});
 
 }  // namespace dign::train

@@ -1,6 +1,11 @@
 #pragma once
 // The data a training run uses: its training split (after --train-limit and
 // --val-split) and the set on which the best checkpoint is selected.
+//
+//   TrainingData data = prepare_training_data(options, machine.threads);
+//   data.train;      // the images the loop trains on (loop.h)
+//   data.selection;  // the test split, or the --val-split hold-out
+//   double acc = selection_accuracy(*model, data.selection, 500, machine);
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
 

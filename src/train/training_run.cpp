@@ -12,6 +12,7 @@
 #include "core/rng.h"
 #include "core/torch_rng.h"
 #include "core/version.h"
+#include "distributed/sync_batch_norm.h"
 #include "models/memory_format.h"
 #include "models/model_record.h"
 #include "models/registry.h"
@@ -32,8 +33,27 @@ std::string signal_name(int sig) {
 }  // namespace
 
 void TrainingRun::start() {
+  nlohmann::json config;
+  std::exception_ptr error;
+  try {
+    config = prepare_start();
+  } catch (const Error&) {
+    error = std::current_exception();
+  }
+  // Ranks of a data-parallel run fail together, before anything is written.
+  agree(agreed_json({{"data", config.is_null() ? nlohmann::json() : config.at("data")}}), error);
+  if (writer()) dir_.emplace(run::RunDirectory::create(o_.out, config));
+  if (parallel_.group) {
+    parallel_.group->barrier();  // config.json written
+    if (!writer()) dir_.emplace(run::RunDirectory::open_shared(o_.out));
+  }
+}
+
+nlohmann::json TrainingRun::prepare_start() {
   o_.validate();
-  run::RunDirectory::check_free(o_.out);
+  DIGN_CHECK_OPTION(o_.batch_size % world() == 0, "batch_size", o_.batch_size,
+                    " is the global batch and must be divisible by WORLD_SIZE=", world());
+  if (writer()) run::RunDirectory::check_free(o_.out);
   machine_ = resolve_machine(o_.machine);
   data_ = prepare_training_data(o_, machine_.threads);
   const auto [mean, std] = data::channel_statistics(data_.train);
@@ -64,11 +84,38 @@ void TrainingRun::start() {
         {"git_commit", git_commit()},
         {"libtorch_version", TORCH_VERSION},
         {"cpu", cpu_features().model_name}}}};
-  dir_.emplace(run::RunDirectory::create(o_.out, config));
+  return config;
 }
 
 bool TrainingRun::resume() {
-  dir_.emplace(run::RunDirectory::open(o_.out));
+  bool more = true;
+  std::exception_ptr error;
+  try {
+    more = prepare_resume();
+  } catch (const Error&) {
+    error = std::current_exception();
+  }
+  // Every rank continues from the same checkpoint, or all fail together.
+  agree(agreed_json({{"checkpoint", newest_checkpoint_}, {"step", state_.step}}), error);
+  if (!more) return false;
+  if (o_.epochs != dir_->config().json.at("options").at("epochs").get<int64_t>() && writer()) {
+    nlohmann::json updated = dir_->config().json;
+    updated["options"]["epochs"] = o_.epochs;
+    dir_->update_config(updated);
+  }
+  if (writer()) {
+    dir_->remove_stale_temporaries();
+    dir_->write_log(state_.log);
+  }
+  return true;
+}
+
+bool TrainingRun::prepare_resume() {
+  DIGN_CHECK_OPTION(o_.batch_size % world() == 0, "batch_size", o_.batch_size,
+                    " (the run's global batch) must be divisible by WORLD_SIZE=", world(),
+                    " to resume on ", world(), " ranks");
+  // Rank 0 holds the lock and writes; the other ranks only read.
+  dir_.emplace(writer() ? run::RunDirectory::open(o_.out) : run::RunDirectory::open_shared(o_.out));
   const nlohmann::json& config = dir_->config().json;
   // The precision the run started with, so that it continues the same computation.
   machine_ =
@@ -103,13 +150,6 @@ bool TrainingRun::resume() {
     progress_.message(fmt::format("{}: no checkpoint yet; starting the run over", o_.out));
   }
   saved_position_ = {state_.step, state_.epoch, state_.batch};
-  if (o_.epochs != config.at("options").at("epochs").get<int64_t>()) {
-    nlohmann::json updated = config;
-    updated["options"]["epochs"] = o_.epochs;
-    dir_->update_config(updated);
-  }
-  dir_->remove_stale_temporaries();
-  dir_->write_log(state_.log);
   return true;
 }
 
@@ -126,6 +166,7 @@ void TrainingRun::build_model() {
   model_->reset_parameters(init);
   model_->to(machine_.device);
   models::apply_memory_format(*model_, machine_.memory_format);
+  if (parallel_.sync_bn) distributed::enable_sync_batch_norm(*model_, parallel_.group.get());
   objective_ = objectives::make_objective(o_.method);
   optimizer_ = make_optimizer(*model_, o_);
 }
@@ -142,6 +183,7 @@ nlohmann::json TrainingRun::checkpoint_meta(const run::TrainState& state) const 
 }
 
 void TrainingRun::save(const run::TrainState& state) {
+  if (!writer()) return;
   const std::tuple<int64_t, int64_t, int64_t> position{state.step, state.epoch, state.batch};
   if (position == saved_position_) return;
   nlohmann::json meta = checkpoint_meta(state);
@@ -165,6 +207,7 @@ void TrainingRun::end_of_step(const run::TrainState& state, const StepInfo& /*st
 }
 
 void TrainingRun::end_of_epoch(const run::TrainState& state, const EpochInfo& epoch) {
+  if (!writer()) return;
   if (epoch.improved) {
     nlohmann::json meta = checkpoint_meta(state);
     meta["selection_accuracy"] = epoch.selection_metric;
@@ -179,10 +222,15 @@ void TrainingRun::end_of_epoch(const run::TrainState& state, const EpochInfo& ep
       state.epoch, o_.epochs, epoch.lr, line["train_loss"].get<double>(),
       line["train_accuracy"].get<double>(), data_.selection_name, epoch.selection_metric,
       epoch.improved ? " *" : "", line["timing"]["images_per_second"].get<double>()));
+  if (sync_) {
+    progress_.message(
+        fmt::format("  all-reduce of gradients: {:.2f} s in total so far", sync_->seconds()));
+  }
 }
 
 TrainSummary TrainingRun::train() {
   TrainingLoop loop(o_, machine_, data_, *model_, *objective_, *optimizer_, progress_);
+  start_data_parallel(loop);
   int sig = 0;
   try {
     sig = loop.run(state_, *this);
@@ -201,6 +249,7 @@ TrainSummary TrainingRun::train() {
     return s;
   }
   TrainSummary s = summary();
+  if (!writer()) return s;
   dir_->write_metrics({{"best", {{"accuracy", s.best_accuracy}, {"epoch", s.best_epoch}}},
                        {"last", {{"accuracy", s.last_accuracy}, {"epoch", s.epochs}}},
                        {"selection_set", s.selection_set},
