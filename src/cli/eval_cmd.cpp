@@ -122,7 +122,8 @@ void add_eval_command(CLI::App& app, Action& action) {
   auto dist_timeout = std::make_shared<double>(300);
   cmd->add_option("--dist-timeout", *dist_timeout,
                   "Under torchrun or dign launch (the images are split over the ranks): seconds "
-                  "a collective waits for the other ranks before the evaluation fails")
+                  "a collective waits for the other ranks before the evaluation fails (the ranks "
+                  "wait at least 60 s for each other to start)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   auto quiet = std::make_shared<bool>(false);
@@ -150,7 +151,8 @@ void add_eval_command(CLI::App& app, Action& action) {
       if (const auto world = distributed::world_from_environment();
           world && world->world_size > 1) {
         group = distributed::ProcessGroup::connect(
-            *world, std::chrono::milliseconds(static_cast<int64_t>(*dist_timeout * 1000)));
+            *world, std::chrono::milliseconds(static_cast<int64_t>(*dist_timeout * 1000)),
+            distributed::ProcessGroup::rendezvous_timeout_for(*dist_timeout));
         o->eval.shards = distributed::eval_shards(*group);
       }
       const bool rank0 = !group || group->rank() == 0;

@@ -135,7 +135,8 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
                 "Print the presets and what they set, then exit");
   cmd->add_option("--dist-timeout", a->dist_timeout,
                   "Data-parallel runs (torchrun, dign launch): seconds a collective waits for "
-                  "the other ranks before the run fails")
+                  "the other ranks before the run fails (the ranks wait at least 60 s for each "
+                  "other to start)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--bucket-mb", a->bucket_mb,
@@ -178,7 +179,8 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
           o.machine.threads = std::max(1, usable_cores() / world->local_world_size);
         }
         parallel.group = distributed::ProcessGroup::connect(
-            *world, std::chrono::milliseconds(static_cast<int64_t>(a->dist_timeout * 1000)));
+            *world, std::chrono::milliseconds(static_cast<int64_t>(a->dist_timeout * 1000)),
+            distributed::ProcessGroup::rendezvous_timeout_for(a->dist_timeout));
       }
       const bool rank0 = !parallel.group || parallel.group->rank() == 0;
       const auto progress = make_progress(a->quiet || !rank0);

@@ -1,5 +1,7 @@
 #include "distributed/process_group.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -65,9 +67,16 @@ void unflatten_into(const at::Tensor& flat, const std::vector<at::Tensor>& tenso
 ProcessGroup::ProcessGroup() = default;
 ProcessGroup::~ProcessGroup() = default;
 
+std::chrono::milliseconds ProcessGroup::rendezvous_timeout_for(double dist_timeout_seconds) {
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(std::max(dist_timeout_seconds, 60.0) * 1000));
+}
+
 std::shared_ptr<ProcessGroup> ProcessGroup::connect(const WorldEnv& world,
-                                                    std::chrono::milliseconds timeout) {
+                                                    std::chrono::milliseconds timeout,
+                                                    std::chrono::milliseconds rendezvous_timeout) {
   DIGN_CHECK(timeout.count() > 0, "--dist-timeout: expected a positive number of seconds");
+  if (rendezvous_timeout.count() <= 0) rendezvous_timeout = timeout;
   std::shared_ptr<ProcessGroup> group(new ProcessGroup());
   group->rank_ = world.rank;
   group->size_ = world.world_size;
@@ -82,7 +91,7 @@ std::shared_ptr<ProcessGroup> ProcessGroup::connect(const WorldEnv& world,
     // waits out the whole timeout).
     so.numWorkers = static_cast<std::size_t>(world.world_size);
     so.waitWorkers = !world.agent_store;
-    so.timeout = timeout;
+    so.timeout = rendezvous_timeout;
     c10::intrusive_ptr<c10d::Store> store =
         c10::make_intrusive<c10d::TCPStore>(world.master_addr, so);
     if (world.agent_store) {
@@ -105,9 +114,9 @@ std::shared_ptr<ProcessGroup> ProcessGroup::connect(const WorldEnv& world,
 #endif
   } catch (const std::exception& e) {
     throw PeerFailure(
-        fmt::format("distributed rendezvous at {}:{} failed (rank {} of {}, --dist-timeout {}): {}",
+        fmt::format("distributed rendezvous at {}:{} failed (rank {} of {}, waited up to {}): {}",
                     world.master_addr, world.master_port, world.rank, world.world_size,
-                    seconds(timeout), first_line(e)));
+                    seconds(rendezvous_timeout), first_line(e)));
   }
   return group;
 }

@@ -39,9 +39,14 @@ class PeerFailure : public Error {
 class ProcessGroup {
  public:
   /// Rendezvous at world.master_addr:master_port (rank 0 hosts the store unless torchrun's
-  /// agent does). `timeout` bounds the rendezvous and every collective.
-  static std::shared_ptr<ProcessGroup> connect(const WorldEnv& world,
-                                               std::chrono::milliseconds timeout);
+  /// agent does). `timeout` bounds every collective; `rendezvous_timeout` (0: the same) how
+  /// long the ranks wait for each other to start (processes start slowly on a loaded machine).
+  static std::shared_ptr<ProcessGroup> connect(
+      const WorldEnv& world, std::chrono::milliseconds timeout,
+      std::chrono::milliseconds rendezvous_timeout = std::chrono::milliseconds(0));
+  /// The command line's start-up wait: --dist-timeout, but at least a minute (a short
+  /// collective timeout must not fail ranks that merely start a few seconds apart).
+  static std::chrono::milliseconds rendezvous_timeout_for(double dist_timeout_seconds);
   ~ProcessGroup();
   ProcessGroup(const ProcessGroup&) = delete;
   ProcessGroup& operator=(const ProcessGroup&) = delete;

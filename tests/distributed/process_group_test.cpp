@@ -47,7 +47,9 @@ std::vector<std::vector<torch::Tensor>> run_ranks(int world, const Body& body,
         w.rank = r;
         w.world_size = world;
         w.master_port = port;
-        std::vector<torch::Tensor> out = body(ProcessGroup::connect(w, timeout));
+        // The collectives' timeout under test; the start-up wait as long as a loaded CI
+        // machine may need to start the other process.
+        std::vector<torch::Tensor> out = body(ProcessGroup::connect(w, timeout, 30s));
         torch::save(out, dir.str("rank" + std::to_string(r) + ".pt"));
         ::_exit(0);
       } catch (const std::exception& e) {
