@@ -122,6 +122,9 @@ std::string xml_escape(const std::string& text) {
       case '"':
         out += "&quot;";
         break;
+      case '\'':
+        out += "&#39;";  // XML's &apos; is not HTML 4's; this one is both
+        break;
       default:
         out += c;
     }

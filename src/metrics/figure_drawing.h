@@ -56,7 +56,7 @@ struct LegendEntry {
 double legend_rows(cairo_t* cr, const std::vector<LegendEntry>& entries, double x, double y,
                    double max_width, double u, bool draw = true);
 
-/// `text` with &, <, > and " escaped for XML.
+/// `text` with &, <, >, " and ' escaped for XML and HTML (attribute values and text).
 std::string xml_escape(const std::string& text);
 
 /// The bytes of a width x height figure that `draw` paints, as a PNG or an SVG; the SVG gets

@@ -5,33 +5,12 @@
 #include <cmath>
 #include <limits>
 
+#include "metrics/figure_drawing.h"
+
 namespace dign::report {
 
 std::string html_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return metrics::xml_escape(text);
 }
 
 double number_or_nan(const nlohmann::json& record, const std::string& key) {
