@@ -5,9 +5,8 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/progress.h"
+#include "cli/world.h"
 #include "core/error.h"
-#include "distributed/environment.h"
-#include "distributed/process_group.h"
 #include "distributed/sharded_eval.h"
 #include "eval/evaluate_run.h"
 #include "report/html_report.h"
@@ -120,12 +119,7 @@ void add_eval_command(CLI::App& app, Action& action) {
                 "(report.html beside an eval.json); 'dign report' puts several side by side");
   add_machine_options(*cmd, o->machine);
   auto dist_timeout = std::make_shared<double>(300);
-  cmd->add_option("--dist-timeout", *dist_timeout,
-                  "Under torchrun or dign launch (the images are split over the ranks): seconds "
-                  "a collective waits for the other ranks before the evaluation fails (the ranks "
-                  "wait at least 60 s for each other to start)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_dist_timeout_option(*cmd, *dist_timeout, "the evaluation (the ranks split the images)");
   auto quiet = std::make_shared<bool>(false);
   add_quiet_option(*cmd, *quiet);
   cmd->callback([&action, o, quiet, attack, kinds, settings, bootstrap, html, dist_timeout] {
@@ -147,14 +141,8 @@ void add_eval_command(CLI::App& app, Action& action) {
     }
     action = [o, quiet, html, dist_timeout] {
       // Under torchrun or dign launch: the ranks split the images; rank 0 writes the report.
-      std::shared_ptr<distributed::ProcessGroup> group;
-      if (const auto world = distributed::world_from_environment();
-          world && world->world_size > 1) {
-        group = distributed::ProcessGroup::connect(
-            *world, std::chrono::milliseconds(static_cast<int64_t>(*dist_timeout * 1000)),
-            distributed::ProcessGroup::rendezvous_timeout_for(*dist_timeout));
-        o->eval.shards = distributed::eval_shards(*group);
-      }
+      const auto group = join_world_from_environment(*dist_timeout);
+      if (group) o->eval.shards = distributed::eval_shards(*group);
       const bool rank0 = !group || group->rank() == 0;
       auto progress = make_progress(*quiet || !rank0);
       const nlohmann::json report = eval::run_evaluation(*o, *progress);

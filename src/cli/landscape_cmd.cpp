@@ -3,6 +3,8 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/progress.h"
+#include "cli/world.h"
+#include "distributed/sharded_eval.h"
 #include "landscape/landscape_run.h"
 
 namespace dign::cli {
@@ -56,12 +58,18 @@ void add_landscape_command(CLI::App& app, Action& action) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("--device", o->machine.device, "auto|cpu|cuda|cuda:N")->capture_default_str();
+  auto dist_timeout = std::make_shared<double>(300);
+  add_dist_timeout_option(*cmd, *dist_timeout, "the measurement (the ranks split the batches)");
   auto quiet = std::make_shared<bool>(false);
   add_quiet_option(*cmd, *quiet);
-  cmd->callback([&action, o, quiet] {
+  cmd->callback([&action, o, quiet, dist_timeout] {
     o->landscape.validate();  // bad input fails at parsing, before any model is loaded
-    action = [o, quiet] {
-      landscape::run_landscape(*o, *make_progress(*quiet));
+    action = [o, quiet, dist_timeout] {
+      // Under torchrun or dign launch: the ranks split the batches; rank 0 writes.
+      const auto group = join_world_from_environment(*dist_timeout);
+      if (group) o->shards = distributed::eval_shards(*group);
+      const bool rank0 = !group || group->rank() == 0;
+      landscape::run_landscape(*o, *make_progress(*quiet || !rank0));
       return 0;
     };
   });

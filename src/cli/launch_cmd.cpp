@@ -1,10 +1,7 @@
-// dign launch --nproc N [--master-port P] -- train|eval ...: N local workers of this executable,
-// each a rank of one data-parallel run, with torchrun's environment contract (RANK, WORLD_SIZE,
-// LOCAL_RANK, MASTER_ADDR, MASTER_PORT). For users without torchrun.
-#include <arpa/inet.h>
-#include <netinet/in.h>
+// dign launch --nproc N [--master-port P] -- train|eval|landscape ...: N local workers of this
+// executable, each a rank of one data-parallel run, with torchrun's environment contract (RANK,
+// WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT). For users without torchrun.
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -39,27 +36,12 @@ extern "C" void on_launch_signal(int sig) {
   g_forward = sig;
 }
 
-/// A TCP port free on 127.0.0.1 now (the kernel's choice).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  DIGN_CHECK(fd >= 0, "dign launch: cannot open a socket to find a free port");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  ::close(fd);
-  DIGN_CHECK(ok, "dign launch: cannot find a free port on 127.0.0.1; give --master-port");
-  return ntohs(addr.sin_port);
-}
-
 int launch(const LaunchArgs& a) {
   DIGN_CHECK(a.nproc >= 1, "--nproc: expected at least 1, got ", a.nproc);
-  DIGN_CHECK(!a.command.empty() && (a.command.front() == "train" || a.command.front() == "eval"),
-             "dign launch: expected a dign command after --, train or eval, e.g. -- train "
-             "--data ... --out ...");
+  const std::string first = a.command.empty() ? "" : a.command.front();
+  DIGN_CHECK(first == "train" || first == "eval" || first == "landscape",
+             "dign launch: expected a dign command after --, train, eval or landscape, e.g. -- "
+             "train --data ... --out ...");
   int port = a.master_port;
   if (port == 0) {
     const char* env = std::getenv("MASTER_PORT");
@@ -70,7 +52,7 @@ int launch(const LaunchArgs& a) {
               distributed::map_getter({{"RANK", "0"}, {"WORLD_SIZE", "1"}, {"MASTER_PORT", env}}))
               ->master_port;
     } else {
-      port = free_port();
+      port = distributed::free_loopback_port();
     }
   }
   DIGN_CHECK(port >= 1 && port <= 65535, "--master-port: expected 1 to 65535, got ", port);
@@ -150,8 +132,8 @@ int launch(const LaunchArgs& a) {
 void add_launch_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand(
       "launch",
-      "Run dign train or dign eval as N local data-parallel workers (as torchrun --no-python "
-      "does): dign launch --nproc 2 -- train ...");
+      "Run dign train, eval or landscape as N local data-parallel workers (as torchrun "
+      "--no-python does): dign launch --nproc 2 -- train ...");
   auto a = std::make_shared<LaunchArgs>();
   cmd->add_option("--nproc", a->nproc, "Workers (ranks) to start on this machine")
       ->required()

@@ -12,10 +12,10 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/progress.h"
+#include "cli/world.h"
 #include "core/error.h"
 #include "core/stop_signal.h"
 #include "core/threads.h"
-#include "distributed/environment.h"
 #include "run/presets.h"
 #include "train/trainer.h"
 
@@ -35,7 +35,6 @@ struct TrainArgs {
   std::string preload_error;  ///< reading the resumed run's config failed
   double dist_timeout = 300;  ///< seconds
   double bucket_mb = 25;
-  bool sync_bn = false;
 
   // A fresh run names its data (no silent default); a resumed run defaults to its own.
   TrainArgs() { o.data.path.clear(); }
@@ -133,20 +132,15 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
       ->excludes("--resume");
   cmd->add_flag("--list-presets", a->list_presets,
                 "Print the presets and what they set, then exit");
-  cmd->add_option("--dist-timeout", a->dist_timeout,
-                  "Data-parallel runs (torchrun, dign launch): seconds a collective waits for "
-                  "the other ranks before the run fails (the ranks wait at least 60 s for each "
-                  "other to start)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_dist_timeout_option(*cmd, a->dist_timeout, "the run");
   cmd->add_option("--bucket-mb", a->bucket_mb,
                   "Data-parallel runs: MiB of gradients per all-reduce")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  cmd->add_flag("--sync-bn", a->sync_bn,
+  cmd->add_flag("--sync-bn", o.sync_bn,
                 "Data-parallel runs: BatchNorm statistics over every rank's batch (as one process "
                 "with the global batch) instead of each rank's own; an error for a model without "
-                "BatchNorm");
+                "BatchNorm; recorded in config.json and kept by --resume");
   add_machine_options(*cmd, o.machine);
   add_quiet_option(*cmd, a->quiet);
   a->command = cmd;
@@ -167,7 +161,6 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
       // Under torchrun or dign launch: one rank of a data-parallel run.
       train::DataParallel parallel;
       parallel.bucket_bytes = static_cast<int64_t>(a->bucket_mb * 1024 * 1024);
-      parallel.sync_bn = a->sync_bn;
       const auto world = distributed::world_from_environment();
       if (world && world->world_size > 1) {
         // Before connecting: every rank finds it alike.
@@ -178,9 +171,7 @@ void add_train_command(CLI::App& app, Action& action, const std::optional<std::s
         if (o.machine.threads == 0) {
           o.machine.threads = std::max(1, usable_cores() / world->local_world_size);
         }
-        parallel.group = distributed::ProcessGroup::connect(
-            *world, std::chrono::milliseconds(static_cast<int64_t>(a->dist_timeout * 1000)),
-            distributed::ProcessGroup::rendezvous_timeout_for(a->dist_timeout));
+        parallel.group = join_world(*world, a->dist_timeout);
       }
       const bool rank0 = !parallel.group || parallel.group->rank() == 0;
       const auto progress = make_progress(a->quiet || !rank0);

@@ -1,8 +1,11 @@
 #include "core/machine.h"
 
+#include <torch/version.h>
+
 #include "core/cpu_features.h"
 #include "core/error.h"
 #include "core/threads.h"
+#include "core/version.h"
 
 namespace dign {
 
@@ -15,6 +18,17 @@ nlohmann::json Machine::to_json() const {
           {"precision", precision_name(precision)},
           {"memory_format", memory_format},
           {"threads", threads}};
+}
+
+nlohmann::json provenance_json(const Machine& machine, const std::string& data_path,
+                               const std::string& data_format) {
+  nlohmann::json j = machine.to_json();
+  j.update({{"data_path", data_path},
+            {"data_format", data_format},
+            {"dign_version", version()},
+            {"git_commit", git_commit()},
+            {"libtorch_version", TORCH_VERSION}});
+  return j;
 }
 
 Machine resolve_machine(const MachineOptions& options, const std::string& precision) {

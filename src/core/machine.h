@@ -32,6 +32,11 @@ struct Machine {
   nlohmann::json to_json() const;
 };
 
+/// What a report records about how it was computed: to_json() plus data_path, data_format,
+/// dign_version, git_commit and libtorch_version. Commands add their own keys to it.
+nlohmann::json provenance_json(const Machine& machine, const std::string& data_path,
+                               const std::string& data_format);
+
 /// Resolves `options` (and sets LibTorch's and OpenBLAS's threads). `precision`, when not
 /// empty, replaces options.precision: a resumed run keeps the precision it started with.
 Machine resolve_machine(const MachineOptions& options, const std::string& precision = "");

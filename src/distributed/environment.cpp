@@ -1,5 +1,10 @@
 #include "distributed/environment.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <limits>
@@ -85,6 +90,21 @@ EnvGetter map_getter(std::map<std::string, std::string> variables) {
     if (it == variables.end()) return std::nullopt;
     return it->second;
   };
+}
+
+int free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  DIGN_CHECK(fd >= 0, "cannot open a socket to find a free port on 127.0.0.1");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  ::close(fd);
+  DIGN_CHECK(ok, "cannot find a free port on 127.0.0.1; give MASTER_PORT (or --master-port)");
+  return ntohs(addr.sin_port);
 }
 
 }  // namespace dign::distributed

@@ -38,4 +38,8 @@ std::optional<WorldEnv> world_from_environment();
 /// A getter over a fixed map (tests).
 EnvGetter map_getter(std::map<std::string, std::string> variables);
 
+/// A TCP port free on 127.0.0.1 now (the kernel's choice), for a local rendezvous: `dign
+/// launch` without MASTER_PORT, and the tests. dign::Error when no socket can be bound.
+int free_loopback_port();
+
 }  // namespace dign::distributed

@@ -1,7 +1,6 @@
 #include "eval/evaluate_run.h"
 
 #include <fmt/format.h>
-#include <torch/version.h>
 
 #include <chrono>
 #include <filesystem>
@@ -10,7 +9,6 @@
 #include "core/file_io.h"
 #include "core/machine.h"
 #include "core/memory.h"
-#include "core/version.h"
 #include "data/corrupted_set.h"
 #include "data/loader.h"
 #include "data/npy.h"
@@ -236,19 +234,12 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
           ? nlohmann::json{{"model_file", run.checkpoint}, {"model_content_hash", run.content_hash}}
           : nlohmann::json{{"checkpoint", run.checkpoint},
                            {"checkpoint_epoch", run.checkpoint_epoch}};
-  report["provenance"] = {{"data_path", o.data.path},
-                          {"data_format", dataset.format},
-                          {"test_images", test.size()},
-                          {"test_per_class", data::per_class_json(test, per_class)},
-                          {"test_hash", data::content_hash(test)},
-                          {"precision", precision_name(machine.precision)},
-                          {"memory_format", run.scripted ? "as stored" : machine.memory_format},
-                          {"device", machine.device_name()},
-                          {"seed", eval.seed},
-                          {"threads", machine.threads},
-                          {"dign_version", version()},
-                          {"git_commit", git_commit()},
-                          {"libtorch_version", TORCH_VERSION}};
+  report["provenance"] = provenance_json(machine, o.data.path, dataset.format);
+  report["provenance"].update({{"test_images", test.size()},
+                               {"test_per_class", data::per_class_json(test, per_class)},
+                               {"test_hash", data::content_hash(test)},
+                               {"seed", eval.seed}});
+  if (run.scripted) report["provenance"]["memory_format"] = "as stored";
   report["provenance"].update(model_provenance);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,7 +1,6 @@
 #include "eval/temperature_calibration.h"
 
 #include <fmt/format.h>
-#include <torch/version.h>
 #include <xxhash.h>
 
 #include <cmath>
@@ -11,7 +10,6 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/machine.h"
-#include "core/version.h"
 #include "data/loader.h"
 #include "eval/temperature_scaling.h"
 #include "metrics/calibration.h"
@@ -192,15 +190,7 @@ nlohmann::json run_calibration(const CalibrateOptions& o, Progress& progress) {
   r["checkpoint"] = run.checkpoint;
   r["checkpoint_epoch"] = run.checkpoint_epoch;
   r["checkpoint_hash"] = file_hash(run.checkpoint);
-  r["provenance"] = {{"data_path", o.data.path},
-                     {"data_format", dataset.format},
-                     {"precision", precision_name(machine.precision)},
-                     {"memory_format", machine.memory_format},
-                     {"device", machine.device_name()},
-                     {"threads", machine.threads},
-                     {"dign_version", version()},
-                     {"git_commit", git_commit()},
-                     {"libtorch_version", TORCH_VERSION}};
+  r["provenance"] = provenance_json(machine, o.data.path, dataset.format);
   const std::string out = o.out.empty() ? calibration_path(o.model_dir) : o.out;
   write_file_atomic(out, r.dump(2) + "\n");
   progress.message(fmt::format(

@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <numeric>
+#include <algorithm>
+#include <cmath>
 
 #include "core/error.h"
 #include "data/loader.h"
@@ -153,12 +154,86 @@ void measure_batch(models::ClassifierImpl& model, const Batch& batch, const Land
   }
 }
 
+/// Calls f on every accumulated figure of `m` (a Mean, a double sum or an int64 count), in a
+/// fixed order: what sharded ranks add up. The sigmas are settings, not sums.
+template <typename F>
+void for_each_sum(ModelLandscape& m, F&& f) {
+  f(m.images);
+  for (Mean* mean : {&m.loss, &m.accuracy, &m.gradient_norm, &m.curvature, &m.curvature_exact}) {
+    f(*mean);
+  }
+  f(m.fd_error_sq);
+  f(m.exact_sq);
+  for (auto& r : m.radii) {
+    f(r.loss_difference);
+    f(r.accuracy);
+  }
+  for (auto* checks : {&m.eq8, &m.eq9}) {
+    for (auto& k : *checks) {
+      f(k.kl);
+      f(k.predicted);
+      f(k.paired);
+    }
+  }
+  for (auto* p : {&m.eval_mode, &m.train_mode}) {
+    f(p->images);
+    f(p->fisher_trace);
+    f(p->hessian_trace);
+    f(p->fisher_quadratic);
+    f(p->abs_difference);
+    f(p->reference);
+  }
+}
+
+struct PackSums {
+  std::vector<double>& out;
+  void operator()(const Mean& m) const {
+    for (double s : m.sums()) out.push_back(s);
+  }
+  void operator()(double v) const { out.push_back(v); }
+  void operator()(int64_t n) const { out.push_back(static_cast<double>(n)); }
+};
+
+struct UnpackSums {
+  const double* in;
+  void operator()(Mean& m) {
+    m = Mean::from_sums({in[0], in[1], in[2]});
+    in += 3;
+  }
+  void operator()(double& v) { v = *in++; }
+  void operator()(int64_t& n) { n = static_cast<int64_t>(std::llround(*in++)); }
+};
+
+void sum_over_ranks(ModelLandscape& m, const distributed::EvalShards& shards) {
+  std::vector<double> sums;
+  for_each_sum(m, PackSums{sums});
+  auto t = torch::tensor(sums, torch::kDouble);
+  shards.all_reduce_sum(t);
+  t = t.contiguous();
+  UnpackSums unpack{t.data_ptr<double>()};
+  for_each_sum(m, unpack);
+}
+
+// This process's images: every batch of `batch_size` in order, or under sharding the batches
+// k with k % size == rank (a rank's last batch is short only if it is the split's last).
+std::vector<int64_t> batch_order(int64_t n, int64_t batch_size,
+                                 const distributed::EvalShards* shards) {
+  const bool sharded = shards != nullptr && shards->size > 1;
+  std::vector<int64_t> order;
+  for (int64_t start = 0, k = 0; start < n; start += batch_size, ++k) {
+    if (sharded && k % shards->size != shards->rank) continue;
+    for (int64_t i = start; i < std::min(n, start + batch_size); ++i) order.push_back(i);
+  }
+  return order;
+}
+
 }  // namespace
 
 ModelLandscape measure_landscape(models::ClassifierImpl& model, const data::ImageSet& images,
                                  const std::vector<int64_t>& positions,
                                  const LandscapeOptions& options, const torch::Device& device,
-                                 Progress& progress, const std::string& label) {
+                                 Progress& progress, const std::string& label,
+                                 const distributed::EvalShards* shards) {
   options.validate();
   DIGN_CHECK(positions.size() == static_cast<size_t>(images.size()),
              "measure_landscape: ", positions.size(), " positions for ", images.size(), " images");
@@ -168,8 +243,7 @@ ModelLandscape measure_landscape(models::ClassifierImpl& model, const data::Imag
   m.eq9.resize(options.sigmas.size());
   FrozenParameters frozen(model);
   model.eval();
-  std::vector<int64_t> order(static_cast<size_t>(images.size()));
-  std::iota(order.begin(), order.end(), 0);
+  const auto order = batch_order(images.size(), options.batch_size, shards);
   data::BatchLoader loader(images, order, data::LoaderOptions().batch_size(options.batch_size),
                            nullptr);
   while (auto host = loader.next()) {
@@ -177,9 +251,10 @@ ModelLandscape measure_landscape(models::ClassifierImpl& model, const data::Imag
     for (int64_t k : host->indices) batch.positions.push_back(positions[static_cast<size_t>(k)]);
     measure_batch(model, batch, options, m);
     m.images += batch.x.size(0);
-    progress.status(fmt::format("landscape {}: {}/{} images", label, m.images, images.size()));
+    progress.status(fmt::format("landscape {}: {}/{} images", label, m.images, order.size()));
   }
   model.eval();
+  if (shards != nullptr && shards->size > 1) sum_over_ranks(m, *shards);
   return m;
 }
 

@@ -19,6 +19,7 @@
 
 #include "core/progress.h"
 #include "data/image_set.h"
+#include "distributed/sharded_eval.h"
 #include "landscape/landscape_options.h"
 #include "landscape/mean.h"
 #include "models/classifier.h"
@@ -66,10 +67,14 @@ struct ModelLandscape {
 /// Measures `model` (switched to eval mode, fp32 expected) on `images` (float conversion as
 /// `dign eval`), whose positions in the test split are `positions` (they seed the draws).
 /// The model's parameters and buffers are unchanged afterwards.
+/// With `shards` (torchrun, dign launch; collective) rank r measures batches r, r + size, ...
+/// (the batches one process makes, so the train-mode check sees the same BatchNorm batches)
+/// and every rank returns the sums over all of them: counts exactly, means to float rounding.
 ModelLandscape measure_landscape(models::ClassifierImpl& model, const data::ImageSet& images,
                                  const std::vector<int64_t>& positions,
                                  const LandscapeOptions& options, const torch::Device& device,
-                                 Progress& progress, const std::string& label = "model");
+                                 Progress& progress, const std::string& label = "model",
+                                 const distributed::EvalShards* shards = nullptr);
 
 /// The measured figures as the report's per-model JSON ("images", "clean", "radii",
 /// "eq8", "eq9", "proposition1").

@@ -1,7 +1,6 @@
 #include "landscape/landscape_run.h"
 
 #include <fmt/format.h>
-#include <torch/version.h>
 
 #include <chrono>
 #include <filesystem>
@@ -9,8 +8,8 @@
 #include "core/error.h"
 #include "core/machine.h"
 #include "core/memory.h"
-#include "core/version.h"
 #include "data/sampler.h"
+#include "distributed/sharded_eval.h"
 #include "landscape/landscape.h"
 #include "landscape/landscape_report.h"
 #include "models/catalog.h"
@@ -110,8 +109,8 @@ nlohmann::json run_landscape(const LandscapeRunOptions& o, Progress& progress) {
     auto& model = *runs[i].model;
     model.to(machine.device, torch::kFloat);
     models::apply_memory_format(model, machine.memory_format);
-    const ModelLandscape m =
-        measure_landscape(model, test, positions, o.landscape, machine.device, progress, names[i]);
+    const ModelLandscape m = measure_landscape(model, test, positions, o.landscape, machine.device,
+                                               progress, names[i], o.shards.get());
     nlohmann::json entry = {{"name", names[i]}, {"model", model_json(runs[i], o.model_dirs[i])}};
     entry.update(landscape_json(m, o.landscape));
     report["models"].push_back(entry);
@@ -130,21 +129,16 @@ nlohmann::json run_landscape(const LandscapeRunOptions& o, Progress& progress) {
         m.eval_mode.hessian_trace.value(), p1["eval"]["paired_relative_difference"].dump(),
         p1["train"]["paired_relative_difference"].dump(), s));
   }
-  report["provenance"] = {{"data_path", o.data.path},
-                          {"data_format", dataset.format},
-                          {"test_images", test.size()},
-                          {"test_selection", "evenly spaced over the test split: k * size / limit"},
-                          {"test_hash", data::content_hash(test)},
-                          {"precision", "fp32"},
-                          {"memory_format", machine.memory_format},
-                          {"device", machine.device_name()},
-                          {"threads", machine.threads},
-                          {"dign_version", version()},
-                          {"git_commit", git_commit()},
-                          {"libtorch_version", TORCH_VERSION}};
+  report["provenance"] = provenance_json(machine, o.data.path, dataset.format);
+  report["provenance"].update(
+      {{"test_images", test.size()},
+       {"test_selection", "evenly spaced over the test split: k * size / limit"},
+       {"test_hash", data::content_hash(test)}});
   report["timing"] = {{"seconds", seconds_since(start)},
                       {"models", model_seconds},
                       {"peak_resident_mib", peak_resident_mib()}};
+  if (o.shards) report["timing"]["ranks"] = o.shards->size;
+  if (!distributed::writes_outputs(o.shards.get())) return report;
   write_landscape_report(o.out, report);
   progress.message("wrote " + (fs::path(o.out) / "landscape.json").string() +
                    " (and .csv, .png, .svg)");

@@ -10,6 +10,7 @@
 //   run_landscape(o, progress);  // landscape/landscape.{json,csv,png,svg}
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@
 #include "core/progress.h"
 #include "data/dataset.h"
 #include "landscape/landscape_options.h"
+
+namespace dign::distributed {
+struct EvalShards;
+}
 
 namespace dign::landscape {
 
@@ -33,10 +38,14 @@ struct LandscapeRunOptions {
   LandscapeOptions landscape;
   /// Threads and device; precision and memory format are fp32 and contiguous, always.
   MachineOptions machine;
+  /// Under torchrun or dign launch: the ranks split the batches (measure_landscape); rank 0
+  /// alone writes. Null: one process.
+  std::shared_ptr<const distributed::EvalShards> shards;
 };
 
-/// Runs the measurement and writes the report; returns it. Every option is checked, and
-/// every model and the data loaded, before anything is computed or written.
+/// Runs the measurement and writes the report (rank 0 under sharding); returns it on every
+/// rank. Every option is checked, and every model and the data loaded, before anything is
+/// computed or written.
 nlohmann::json run_landscape(const LandscapeRunOptions& options, Progress& progress);
 
 }  // namespace dign::landscape

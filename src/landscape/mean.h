@@ -6,7 +6,9 @@
 //   m.add(1.0); m.add(0.0);
 //   m.value();           // 0.5
 //   m.standard_error();  // sqrt(0.25 / 2): the binomial standard error for 0/1 values
+//   Mean::from_sums(a.sums() + b.sums()): the mean over a's and b's values (sharded runs)
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 
@@ -28,6 +30,16 @@ class Mean {
     if (count_ == 0) return 0.0;
     const double m = value();
     return std::sqrt(std::max(0.0, sum_sq_ / count_ - m * m) / count_);
+  }
+  /// {sum, sum of squares, count}: added elementwise over disjoint sets of values, they give
+  /// the mean over their union (counts stay exact below 2^53).
+  std::array<double, 3> sums() const { return {sum_, sum_sq_, static_cast<double>(count_)}; }
+  static Mean from_sums(const std::array<double, 3>& s) {
+    Mean m;
+    m.sum_ = s[0];
+    m.sum_sq_ = s[1];
+    m.count_ = static_cast<int64_t>(std::llround(s[2]));
+    return m;
   }
 
  private:

@@ -89,7 +89,8 @@ nlohmann::json to_json(const TrainOptions& o) {
           {"eval_batch_size", o.eval_batch_size},
           {"checkpoint_every", o.checkpoint_every},
           {"keep_last", o.keep_last},
-          {"on_nonfinite", o.on_nonfinite}};
+          {"on_nonfinite", o.on_nonfinite},
+          {"sync_bn", o.sync_bn}};
 }
 
 TrainOptions train_options_from_json(const nlohmann::json& j, const std::string& source) {
@@ -153,6 +154,7 @@ TrainOptions train_options_from_json(const nlohmann::json& j, const std::string&
     o.checkpoint_every = json_int64_or(j, "checkpoint_every", o.checkpoint_every, source);
     o.keep_last = json_int64_or(j, "keep_last", o.keep_last, source);
     o.on_nonfinite = j.value("on_nonfinite", o.on_nonfinite);
+    o.sync_bn = j.value("sync_bn", o.sync_bn);  // absent before --sync-bn was recorded
     return o;
   } catch (const nlohmann::json::exception& e) {
     throw Error(detail::concat(source, ": options are incomplete (", e.what(), ")"));

@@ -69,6 +69,10 @@ struct TrainOptions {
   /// A NaN or Inf loss or gradient: "stop" (keep the last good checkpoint) or
   /// "skip" the batch and count it in the log.
   std::string on_nonfinite = "stop";
+  /// Data-parallel runs (--sync-bn): BatchNorm's training statistics over every rank's batch
+  /// (distributed/sync_batch_norm.h) instead of each rank's own, PyTorch DDP's default. Part
+  /// of the run: a resume keeps it and every rank must agree. No effect in one process.
+  bool sync_bn = false;
 
   void validate() const;
 };

@@ -26,9 +26,6 @@ struct DataParallel {
   std::shared_ptr<distributed::ProcessGroup> group;
   /// Gradient bytes per all-reduce (--bucket-mb). Default: 25 MiB, as PyTorch's DDP.
   int64_t bucket_bytes = int64_t{25} << 20;
-  /// --sync-bn: BatchNorm's training statistics over every rank's batch
-  /// (distributed/sync_batch_norm.h); a model without BatchNorm is an error. Default: per rank.
-  bool sync_bn = false;
 };
 
 struct TrainSummary {

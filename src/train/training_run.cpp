@@ -166,7 +166,7 @@ void TrainingRun::build_model() {
   model_->reset_parameters(init);
   model_->to(machine_.device);
   models::apply_memory_format(*model_, machine_.memory_format);
-  if (parallel_.sync_bn) distributed::enable_sync_batch_norm(*model_, parallel_.group.get());
+  if (o_.sync_bn) distributed::enable_sync_batch_norm(*model_, parallel_.group.get());
   objective_ = objectives::make_objective(o_.method);
   optimizer_ = make_optimizer(*model_, o_);
 }

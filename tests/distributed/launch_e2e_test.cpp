@@ -15,7 +15,7 @@
 
 #include "core/file_io.h"
 #include "dign_process.h"
-#include "free_port.h"
+#include "distributed/environment.h"
 #include "run/checkpoint.h"
 #include "run/run_files.h"
 
@@ -159,42 +159,76 @@ TEST_F(DataParallelRun, TwoRankCheckpointResumesInOneProcess) {
   EXPECT_EQ(resumed.log[0], reference_->log[0]);
 }
 
-/// Rank 1 receives `sig` once both ranks train; rank 0 must end non-zero within the timeout
-/// (2 s) plus the probe for the missing rank, naming rank 1, with one line.
-void expect_peer_failure_reported(int sig, const testing::TempDir& dir) {
-  const int port = testing::free_port();
+/// Rank `victim` receives `sig` once both ranks train; the other must end non-zero within the
+/// timeout (2 s) plus the probe for the missing rank, naming the victim, with one line.
+void expect_peer_failure_reported(int victim, int sig, const testing::TempDir& dir) {
+  const int port = free_loopback_port();
   const std::string args = train_args(dir.str("run"), 200) + " --dist-timeout 2";
-  const pid_t rank0 = spawn_dign(args, rank_env(0, port), dir.str("rank0"));
-  const pid_t rank1 = spawn_dign(args, rank_env(1, port), dir.str("rank1"));
+  const pid_t ranks[2] = {spawn_dign(args, rank_env(0, port), dir.str("rank0")),
+                          spawn_dign(args, rank_env(1, port), dir.str("rank1"))};
   const auto first = fs::path(dir.str("run")) / "checkpoints";
   for (int i = 0; i < 1500 && (!fs::exists(first) || fs::is_empty(first)); ++i) {
     std::this_thread::sleep_for(20ms);
   }
   ASSERT_TRUE(fs::exists(first)) << read_text_file(dir.str("rank0.err"));
-  ::kill(rank1, sig);
+  const int survivor = 1 - victim;
+  ::kill(ranks[victim], sig);
   const auto start = std::chrono::steady_clock::now();
-  const int code = wait_exit(rank0, 15s);
+  const int code = wait_exit(ranks[survivor], 15s);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ::kill(rank1, SIGKILL);
-  ::kill(rank0, SIGKILL);
-  wait_exit(rank1, 5s);
-  EXPECT_EQ(code, 3) << read_text_file(dir.str("rank0.err"));
+  ::kill(ranks[0], SIGKILL);
+  ::kill(ranks[1], SIGKILL);
+  wait_exit(ranks[victim], 5s);
+  const std::string err = read_text_file(dir.str("rank" + std::to_string(survivor) + ".err"));
+  EXPECT_EQ(code, 3) << err;
   EXPECT_LT(seconds, 2 + 3 + 2);  // timeout + probe + slack: never a hang
-  const std::string err = read_text_file(dir.str("rank0.err"));
-  EXPECT_TRUE(contains(err, "rank 1 died or did not answer")) << err;
+  EXPECT_TRUE(contains(err, "rank " + std::to_string(victim))) << err;
+  EXPECT_TRUE(contains(err, "died or did not answer")) << err;
   EXPECT_EQ(testing::count_lines(err), 1) << err;
-  EXPECT_FALSE(has_temporaries(dir.str("run")));
+  if (victim == 1) {
+    EXPECT_FALSE(has_temporaries(dir.str("run")));
+  } else {
+    // Rank 0, the writer, died mid-run: whatever it was writing, its newest checkpoint loads.
+    EXPECT_NO_THROW({
+      const std::string newest = run::resolve_checkpoint(dir.str("run"), "last");
+      auto model = run::model_from_meta(run::read_checkpoint_meta(newest));
+      run::load_checkpoint(newest, *model, nullptr);
+    });
+  }
 }
 
 TEST(DataParallelFaults, KilledRankEndsTheOthers) {
   testing::TempDir dir;
-  expect_peer_failure_reported(SIGKILL, dir);
+  expect_peer_failure_reported(1, SIGKILL, dir);
 }
 
 TEST(DataParallelFaults, StoppedRankEndsTheOthersWithinTheTimeout) {
   testing::TempDir dir;
-  expect_peer_failure_reported(SIGSTOP, dir);
+  expect_peer_failure_reported(1, SIGSTOP, dir);
+}
+
+TEST(DataParallelFaults, KilledRankZeroTheStoreHostEndsTheOthers) {
+  testing::TempDir dir;
+  expect_peer_failure_reported(0, SIGKILL, dir);
+}
+
+TEST(DataParallelFaults, RanksStartedWithDifferentOptionsRefuseNamingTheOption) {
+  testing::TempDir dir;
+  const int port = free_loopback_port();
+  const std::string args = train_args(dir.str("run"), 1) + " --dist-timeout 30";
+  const pid_t rank0 = spawn_dign(args + " --sync-bn", rank_env(0, port), dir.str("rank0"));
+  const pid_t rank1 = spawn_dign(args, rank_env(1, port), dir.str("rank1"));
+  const int code0 = wait_exit(rank0, 60s), code1 = wait_exit(rank1, 60s);
+  for (const pid_t pid : {rank0, rank1}) ::kill(pid, SIGKILL);
+  for (const auto& [code, err] :
+       {std::pair{code0, dir.str("rank0.err")}, std::pair{code1, dir.str("rank1.err")}}) {
+    EXPECT_NE(code, 0);
+    EXPECT_NE(code, -1);
+    const std::string text = read_text_file(err);
+    EXPECT_TRUE(contains(text, "ranks disagree on the run")) << text;
+    EXPECT_TRUE(contains(text, "sync_bn")) << text;
+  }
 }
 
 TEST(DataParallelTorchrun, TwoProcessesThroughTorchrun) {
@@ -205,7 +239,7 @@ TEST(DataParallelTorchrun, TwoProcessesThroughTorchrun) {
   const std::string command =
       std::string("TMPDIR=") + dir.str("") + " " + torchrun +
       " --nnodes 1 --nproc_per_node 2 --master_addr 127.0.0.1 --master_port " +
-      std::to_string(testing::free_port()) + " --redirects 2 --tee 1 --log_dir " + dir.str("logs") +
+      std::to_string(free_loopback_port()) + " --redirects 2 --tee 1 --log_dir " + dir.str("logs") +
       " --no_python " + DIGN_BINARY + " " + train_args(dir.str("run"), 1) + " >" +
       dir.str("out.txt") + " 2>&1";
   const int status = std::system(command.c_str());
@@ -229,7 +263,7 @@ TEST(DataParallelBadInput, OneLineNamingTheVariableOrFlag) {
       << r.err;
   EXPECT_FALSE(fs::exists(dir.str("c")));
   // Ranks started with different options: both fail before anything is written.
-  const int port = testing::free_port();
+  const int port = free_loopback_port();
   const pid_t a = spawn_dign(train_args(dir.str("d"), 1), rank_env(0, port), dir.str("d0"));
   const pid_t b =
       spawn_dign(train_args(dir.str("d"), 1) + " --lr 0.05", rank_env(1, port), dir.str("d1"));

@@ -17,8 +17,8 @@
 #include "core/file_io.h"
 
 #include "core/torch_rng.h"
+#include "distributed/environment.h"
 #include "distributed/gradient_sync.h"
-#include "free_port.h"
 #include "objectives/registry.h"
 #include "test_util.h"
 #include "train/loop.h"
@@ -36,7 +36,7 @@ template <typename Body>
 std::vector<std::vector<torch::Tensor>> run_ranks(int world, const Body& body,
                                                   std::chrono::milliseconds timeout = 20s) {
   const testing::TempDir dir;
-  const int port = testing::free_port();
+  const int port = free_loopback_port();
   std::vector<pid_t> pids;
   for (int r = 0; r < world; ++r) {
     const pid_t pid = ::fork();
@@ -309,7 +309,7 @@ TEST(ProcessGroup, RendezvousWithoutTheHostFails) {
   WorldEnv w;
   w.rank = 1;
   w.world_size = 2;
-  w.master_port = testing::free_port();
+  w.master_port = free_loopback_port();
   try {
     ProcessGroup::connect(w, 1s);
     FAIL() << "connected to nobody";

@@ -12,7 +12,8 @@
 #include "core/progress.h"
 #include "data/synthetic.h"
 #include "dign_process.h"
-#include "distributed/free_port.h"
+#include "distributed/environment.h"
+#include "distributed/same_json.h"
 #include "distributed/thread_ranks.h"
 #include "eval/attack_condition.h"
 #include "eval/conditions.h"
@@ -72,26 +73,6 @@ TEST(ShardedEval, AccuracyCountsAddUpOverRanks) {
 }
 
 /// Every number of `a` equals b's (integers exactly, others within `tol`), same keys and sizes.
-void expect_same_json(const nlohmann::json& a, const nlohmann::json& b, const std::string& path) {
-  ASSERT_EQ(a.type(), b.type()) << path;
-  if (a.is_object()) {
-    ASSERT_EQ(a.size(), b.size()) << path;
-    for (const auto& item : a.items()) {
-      ASSERT_TRUE(b.contains(item.key())) << path << "." << item.key();
-      expect_same_json(item.value(), b[item.key()], path + "." + item.key());
-    }
-  } else if (a.is_array()) {
-    ASSERT_EQ(a.size(), b.size()) << path;
-    for (size_t i = 0; i < a.size(); ++i) {
-      expect_same_json(a[i], b[i], path + "[" + std::to_string(i) + "]");
-    }
-  } else if (a.is_number_float()) {
-    EXPECT_NEAR(a.get<double>(), b.get<double>(), 1e-6) << path;
-  } else {
-    EXPECT_EQ(a, b) << path;
-  }
-}
-
 /// The report sections of every condition (clean, Gaussian noise, corrupted, a PGD attack),
 /// as run_evaluation makes them, with `shards` (null = one process).
 nlohmann::json evaluate_all(models::ClassifierImpl& model, const data::ImageSet& test,
@@ -171,7 +152,7 @@ TEST(ShardedEval, ReportsOverTwoAndThreeRanksEqualOneProcess) {
     });
     for (int r = 0; r < size; ++r) {
       SCOPED_TRACE("rank " + std::to_string(r) + " of " + std::to_string(size));
-      expect_same_json(reports[r], reference, "report");
+      dign::testing::expect_same_json(reports[r], reference, "report");
       for (size_t k = 0; k < reference_records.size(); ++k) {
         expect_same_records(records[r][k], reference_records[k]);
       }
@@ -202,7 +183,7 @@ TEST(ShardedEvalEndToEnd, LaunchedOverTwoRanksTheReportEqualsOneProcess) {
   // Two ranks as torchrun starts them: the environment contract, rank 1 in the background; the
   // exit status is nonzero if either rank failed.
   const std::string env = "WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" +
-                          std::to_string(dign::testing::free_port());
+                          std::to_string(distributed::free_loopback_port());
   const std::string ranked =
       eval + " --report " + dir.str("two.json") + " --save-predictions " + dir.str("two");
   const std::string binary = DIGN_BINARY;
@@ -227,13 +208,13 @@ TEST(ShardedEvalEndToEnd, LaunchedOverTwoRanksTheReportEqualsOneProcess) {
   auto one_without_predictions = one;
   one_without_predictions.erase("timing");
   one_without_predictions.erase("predictions");
-  expect_same_json(three, one_without_predictions, "report through dign launch");
+  dign::testing::expect_same_json(three, one_without_predictions, "report through dign launch");
   for (auto* report : {&one, &two}) {
     report->erase("timing");
     (*report)["predictions"].erase("dir");
   }
   ASSERT_TRUE(one.contains("corrupted") && one.contains("adversarial"));
-  expect_same_json(two, one, "report");
+  dign::testing::expect_same_json(two, one, "report");
   for (const char* file : {"clean.predicted.npy", "clean.label.npy", "gaussian_noise.predicted.npy",
                            "corrupted.predicted.npy", "corrupted.label.npy"}) {
     EXPECT_EQ(read_text_file(dir.str("two/") + file), read_text_file(dir.str("one/") + file))

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "dign_process.h"
 #include "distributed/thread_ranks.h"
 #include "models/batch_norm.h"
@@ -267,7 +268,7 @@ TEST(SyncBatchNorm, EnablesEveryBatchNormOfAResNetAndRejectsModelsWithout) {
 // picks bf16 on CPUs with it, where LibTorch's BatchNorm rounds differently from this one).
 const std::string kRecipe =
     "--data synthetic --synthetic-train 32 --synthetic-test 16 --width 4 --batch-size 32 "
-    "--method standard --augment none --precision fp32 --quiet --threads 1 --epochs 1";
+    "--method standard --augment none --precision fp32 --quiet --threads 1";
 
 std::vector<Tensor> trained_tensors(const std::string& dir) {
   const std::string newest = run::resolve_checkpoint(dir, "last");
@@ -291,13 +292,14 @@ double max_difference(const std::vector<Tensor>& a, const std::vector<Tensor>& b
 
 TEST(SyncBatchNormEndToEnd, TwoRanksWithSyncBnTrainAsOneProcessWithTheGlobalBatch) {
   dign::testing::TempDir dir;
-  auto r = dign::testing::run_dign("train " + kRecipe + " --out " + dir.str("one"), dir);
+  auto r = dign::testing::run_dign("train " + kRecipe + " --epochs 1 --out " + dir.str("one"), dir);
   ASSERT_EQ(r.code, 0) << r.err;
   r = dign::testing::run_dign(
-      "launch --nproc 2 -- train " + kRecipe + " --sync-bn --out " + dir.str("sync"), dir);
+      "launch --nproc 2 -- train " + kRecipe + " --epochs 1 --sync-bn --out " + dir.str("sync"),
+      dir);
   ASSERT_EQ(r.code, 0) << r.err;
-  r = dign::testing::run_dign("launch --nproc 2 -- train " + kRecipe + " --out " + dir.str("own"),
-                              dir);
+  r = dign::testing::run_dign(
+      "launch --nproc 2 -- train " + kRecipe + " --epochs 1 --out " + dir.str("own"), dir);
   ASSERT_EQ(r.code, 0) << r.err;
   const auto one = trained_tensors(dir.str("one"));
   const double synced = max_difference(trained_tensors(dir.str("sync")), one);
@@ -305,6 +307,26 @@ TEST(SyncBatchNormEndToEnd, TwoRanksWithSyncBnTrainAsOneProcessWithTheGlobalBatc
   std::cout << "max |sync-bn - one process| " << synced << ", per-rank BatchNorm " << own << "\n";
   EXPECT_LT(synced, 1e-5);  // measured 5.6e-7
   EXPECT_GT(own, 1e-3);
+
+  // config.json records the choice, and a resume keeps it without the flag: the synced run
+  // extended to 2 epochs ends where an uninterrupted 2-epoch synced run ends.
+  const auto config = [&](const std::string& run) {
+    return nlohmann::json::parse(read_text_file(run::RunFiles(dir.str(run)).config()));
+  };
+  EXPECT_EQ(config("sync")["options"]["sync_bn"], true);
+  EXPECT_EQ(config("own")["options"]["sync_bn"], false);
+  r = dign::testing::run_dign(
+      "launch --nproc 2 -- train --resume " + dir.str("sync") + " --epochs 2 --quiet", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string two_epochs = "train " + kRecipe + " --sync-bn --epochs 2 --out ";
+  r = dign::testing::run_dign("launch --nproc 2 -- " + two_epochs + dir.str("sync2"), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_LT(max_difference(trained_tensors(dir.str("sync")), trained_tensors(dir.str("sync2"))),
+            1e-6);
+  // Switching it on part-way is refused, naming the option.
+  r = dign::testing::run_dign("train --resume " + dir.str("own") + " --epochs 2 --sync-bn", dir);
+  EXPECT_NE(r.code, 0);
+  EXPECT_TRUE(dign::testing::contains(r.err, "sync_bn")) << r.err;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
 #include "test_util.h"
 
 namespace dign::run {
@@ -34,7 +35,19 @@ TEST(TrainOptions, JsonRoundTrips) {
   o.warmup_epochs = 2;
   o.checkpoint_every = 100;
   o.on_nonfinite = "skip";
+  o.sync_bn = true;
   EXPECT_EQ(to_json(train_options_from_json(to_json(o))), to_json(o));
+}
+
+TEST(TrainOptions, ConfigWithoutSyncBnIsPerRankBatchNorm) {
+  TrainOptions o;
+  o.out = "runs/x";
+  nlohmann::json j = to_json(o);
+  EXPECT_EQ(j.at("sync_bn"), false);
+  j.erase("sync_bn");  // a config.json written before the option was recorded
+  EXPECT_FALSE(train_options_from_json(j).sync_bn);
+  j["sync_bn"] = "yes";
+  EXPECT_THROW(train_options_from_json(j), Error);
 }
 
 TEST(TrainOptions, ValidationNamesTheOption) {
