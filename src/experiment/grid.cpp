@@ -268,6 +268,9 @@ json run_identity(const run::TrainOptions& options) {
         "keep_last", "on_nonfinite", "preset", "preset_values"}) {
     j.erase(key);
   }
+  // sync_bn joined the options after grids had named their runs: out at its default, so that
+  // every earlier run keeps its name (its hash).
+  if (!options.sync_bn) j.erase("sync_bn");
   return j;
 }
 

@@ -62,6 +62,15 @@ TEST(Grid, NamesAreStableAndFollowTheSettingsOnly) {
   // The hash is a pure function of the identity: pinned so a change of naming is noticed.
   EXPECT_EQ(identity_hash(json{{"a", 1}}), identity_hash(json::parse(R"({"a": 1})")));
   EXPECT_EQ(a.runs[0].name.size(), std::string("standard-resnet18-s0-").size() + 8);
+  // Pinned to the names dign gave these runs before options were added later (sync_bn): a
+  // new option at its default must not rename the runs a grid has already trained.
+  EXPECT_EQ(a.runs[0].name, "standard-resnet18-s0-6870c5bb");
+  EXPECT_EQ(a.runs[4].name, "dign-resnet18-s1-774f2a5e");
+  json synced = base_grid();
+  synced["train"]["sync_bn"] = true;
+  const Grid c = parse_grid(synced, "synced.json");
+  EXPECT_NE(c.runs[0].name, a.runs[0].name);
+  EXPECT_EQ(c.runs[0].identity["sync_bn"], true);
 }
 
 std::string grid_error(const std::string& runs, const std::string& extra = "") {
