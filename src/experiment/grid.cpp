@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "experiment/paper_values.h"
 #include "models/catalog.h"
 #include "objectives/method.h"
 
@@ -298,8 +300,11 @@ Grid parse_grid(const json& j, const std::string& source, const std::string& run
   g.name = get_or(j, "name", std::string("experiment"), source);
   g.runs_root = runs_root.empty() ? get_or(j, "runs_root", "runs/" + g.name, source) : runs_root;
   g.paper = get_or(j, "paper", std::string(), source);
-  DIGN_CHECK(g.paper.empty() || g.paper == "cifar10", source,
-             ": paper: expected \"cifar10\" (the published CIFAR-10 ResNet-18 values) or none");
+  const auto& datasets = published_datasets();
+  DIGN_CHECK(
+      g.paper.empty() || std::find(datasets.begin(), datasets.end(), g.paper) != datasets.end(),
+      source, ": paper: expected one of ", join(datasets),
+      " (the dataset whose published values `tables --paper` shows) or none, got '", g.paper, "'");
   const json train = j.value("train", json::object());
   DIGN_CHECK(j.contains("runs") && j["runs"].is_array() && !j["runs"].empty(), source,
              ": runs: expected a non-empty list of entries");
@@ -351,6 +356,13 @@ Grid parse_grid(const json& j, const std::string& source, const std::string& run
       g.runs.push_back(std::move(r));
     }
   }
+  // A label given to runs of several architectures (an arch axis) names the architecture:
+  // tables give each its own column, and landscape labels can pick one.
+  std::map<std::string, std::set<std::string>> archs;
+  for (const auto& r : g.runs) archs[r.label].insert(r.arch);
+  for (auto& r : g.runs) {
+    if (archs.at(r.label).size() > 1) r.label += " arch=" + r.arch;
+  }
   if (j.contains("evaluation"))
     g.evaluation = parse_evaluation(j["evaluation"], source + ": evaluation");
   if (j.contains("landscape")) {
@@ -361,8 +373,12 @@ Grid parse_grid(const json& j, const std::string& source, const std::string& run
       for (size_t i = 0; i < g.runs.size(); ++i) {
         if (g.runs[i].label == label && g.runs[i].seed == g.landscape.seed) found = i;
       }
-      DIGN_CHECK(found < g.runs.size(), source, ": landscape: no run labelled '", label,
-                 "' with seed ", g.landscape.seed);
+      if (found == g.runs.size()) {
+        std::set<std::string> known;
+        for (const auto& r : g.runs) known.insert(r.label);
+        throw Error(fmt::format("{}: landscape: no run labelled '{}' with seed {} (labels: {})",
+                                source, label, g.landscape.seed, fmt::join(known, ", ")));
+      }
       g.landscape.runs.push_back(found);
       key.push_back(g.runs[found].name);
     }

@@ -54,7 +54,9 @@ struct EvaluationSpec {
 struct RunSpec {
   std::string name;   ///< directory name: <method>-<arch>-s<seed>-<hash>
   std::string entry;  ///< "FILE: runs[i] (method, seed)" for messages
-  std::string label;  ///< the setting without the seed: method + options that set it apart
+  /// The setting without the seed: method + options that set it apart, and " arch=<arch>"
+  /// when the grid gives the same label to runs of several architectures.
+  std::string label;
   std::string method, arch;
   uint64_t seed = 0;
   nlohmann::json identity;    ///< canonical settings (run_identity)
@@ -75,7 +77,9 @@ struct Grid {
   std::string file;
   std::string name;
   std::string runs_root;
-  std::string paper;  ///< published values shown by `tables --paper` ("cifar10" or "")
+  /// The dataset whose published values `tables --paper` shows (paper_values.h: "cifar10",
+  /// "cifar100", "tiny-imagenet"; "" for none, which `--paper` reads as "cifar10").
+  std::string paper;
   std::vector<RunSpec> runs;
   EvaluationSpec evaluation;
   LandscapeSpec landscape;

@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
+#include "core/error.h"
 #include "experiment/paper_values.h"
+#include "objectives/method.h"
+#include "run/presets.h"
 
 namespace dign::experiment {
 namespace {
@@ -66,22 +70,39 @@ struct Row {
   const char* paper_key;  ///< paper_values.h metric key, or nullptr
 };
 
+/// Does `s` train its method as the paper did on the dataset `paper`: the method's defaults
+/// with the dataset's preset applied (DiGN lambda 0.3 on CIFAR-100, sigma_max 0.6 on
+/// Tiny-ImageNet, ...)?
+bool paper_options(const Setting& s, const std::string& paper) {
+  json expected = objectives::to_json(objectives::MethodConfig::named(s.method));
+  const json& preset = run::preset_named(paper).methods;
+  if (preset.contains(s.method)) {
+    for (const auto& [key, value] : preset.at(s.method).items()) expected[key] = value;
+  }
+  return s.method_options == expected;
+}
+
 /// Rows of metrics, one column per setting (Tables 1-4).
 Table by_metric(const std::string& title, const std::vector<Setting>& settings,
                 const std::vector<Row>& rows, const std::string& paper) {
   Table t;
   t.title = title;
-  for (const auto& s : settings) t.columns.push_back(s.label);
+  std::vector<bool> shown;  // per setting: the paper's values apply
+  for (const auto& s : settings) {
+    t.columns.push_back(s.label);
+    shown.push_back(!paper.empty() && paper_options(s, paper));
+  }
   for (const auto& row : rows) {
     t.row_labels.push_back(row.label);
     t.percent.push_back(row.percent);
     t.cells.emplace_back();
     t.paper.emplace_back();
-    for (const auto& s : settings) {
+    for (size_t c = 0; c < settings.size(); ++c) {
+      const Setting& s = settings[c];
       t.cells.back().push_back(cell_of(s, row.metric));
-      t.paper.back().push_back(paper.empty() || !row.paper_key || s.label != s.method
-                                   ? std::nullopt
-                                   : published(paper, s.method, row.paper_key));
+      t.paper.back().push_back(shown[c] && row.paper_key
+                                   ? published(paper, s.arch, s.method, row.paper_key)
+                                   : std::nullopt);
     }
   }
   return t;
@@ -137,7 +158,7 @@ std::vector<Setting> settings_of(const Grid& grid,
       if (existing.label == run.label) s = &existing;
     }
     if (!s) {
-      out.push_back({run.label, run.method, run.identity.at("method"), {}});
+      out.push_back({run.label, run.method, run.arch, run.identity.at("method"), {}});
       s = &out.back();
     }
     s->reports[run.seed] = reports.at(i);
@@ -146,6 +167,12 @@ std::vector<Setting> settings_of(const Grid& grid,
 }
 
 std::vector<Table> build_tables(const std::vector<Setting>& settings, const std::string& paper) {
+  const auto& datasets = published_datasets();
+  std::string names;
+  for (const auto& d : datasets) names += d + ", ";
+  DIGN_CHECK(paper.empty() || std::find(datasets.begin(), datasets.end(), paper) != datasets.end(),
+             "build_tables: paper: no published values for '", paper, "' (expected ", names,
+             "or none)");
   const std::vector<Row> t1 = {
       {"Clean acc.", path({"clean", "accuracy"}), true, "clean"},
       {"mCA-N", path({"corrupted", "mca_n"}), true, "mca_n"},
@@ -200,8 +227,9 @@ std::vector<Table> build_tables(const std::vector<Setting>& settings, const std:
       t.paper.emplace_back();
       for (const auto& c : columns) {
         t.cells.back().push_back(cell_of(*s, c.metric));
-        t.paper.back().push_back(paper.empty() ? std::nullopt
-                                               : published_dign(paper, table_key, m, c.paper_key));
+        t.paper.back().push_back(paper.empty()
+                                     ? std::nullopt
+                                     : published_dign(paper, s->arch, table_key, m, c.paper_key));
       }
     }
     tables.push_back(std::move(t));
@@ -249,8 +277,8 @@ std::vector<Table> build_tables(const std::vector<Setting>& settings, const std:
 std::string tables_markdown(const std::vector<Table>& tables, int digits) {
   std::string out =
       "Mean ± population standard deviation over seeds (ddof 0, as the paper's code computes "
-      "it); a cell lacking seeds says which; [x]: the paper's published value (CIFAR-10, "
-      "ResNet-18, mean of 3 runs).\n\n";
+      "it); a cell lacking seeds says which; [x]: the paper's published value (mean of 3 runs) "
+      "for the grid's dataset and the setting's architecture, where the paper gives one.\n\n";
   for (const auto& t : tables) {
     out += "**" + t.title + "**\n\n| |";
     for (const auto& c : t.columns) out += " " + c + " |";

@@ -25,6 +25,7 @@ struct Cell {
 struct Setting {
   std::string label;
   std::string method;
+  std::string arch;  ///< the runs' architecture (models/catalog.h: resnet18, densenet121, ...)
   nlohmann::json method_options;
   std::map<uint64_t, std::optional<nlohmann::json>> reports;  ///< seed -> report (none = missing)
 };
@@ -42,13 +43,17 @@ struct Table {
 };
 
 /// Settings of the grid in order of first appearance, with each seed's report (nullopt when
-/// the run is not done). `reports` maps run index -> report.
+/// the run is not done). `reports` maps run index -> report. (A label the grid gives runs of
+/// several architectures names the architecture, "<label> arch=<arch>": one setting each.)
 std::vector<Setting> settings_of(const Grid& grid,
                                  const std::vector<std::optional<nlohmann::json>>& reports);
 
 /// The tables the grid's settings support: 1, 2, 3/4 always; 6 when DiGN runs differ in
 /// lambda, sigma_max or samples; 7 when some DiGN run uses the JS consistency; robust
-/// accuracy when reports have attacks. `paper`: "cifar10" adds the published values.
+/// accuracy when reports have attacks. `paper` (cifar10, cifar100, tiny-imagenet; "" for none)
+/// adds the published values (paper_values.h) of each setting's architecture to the settings
+/// that train their method with the paper's options for that dataset (the method's defaults
+/// with the dataset's preset, run/presets.h: DiGN lambda 0.3 on CIFAR-100, ...).
 std::vector<Table> build_tables(const std::vector<Setting>& settings, const std::string& paper);
 
 std::string tables_markdown(const std::vector<Table>& tables, int digits = 1);

@@ -113,6 +113,20 @@ TEST(Grid, BadInputIsOneLineNamingTheFileAndEntry) {
   e = grid_error(R"([{"seed": 0}])", R"({"evaluation": {"sigmas": [0.1]}})");
   EXPECT_TRUE(contains(e, "unknown option 'sigmas'")) << e;
   EXPECT_EQ(e.find('\n'), std::string::npos);
+  e = grid_error(R"([{"seed": 0}])", R"({"paper": "imagenette"})");
+  EXPECT_TRUE(contains(e, "bad.json: paper: expected one of cifar10, cifar100, tiny-imagenet") &&
+              contains(e, "got 'imagenette'"))
+      << e;
+  EXPECT_EQ(e.find('\n'), std::string::npos);
+}
+
+TEST(Grid, PaperNamesADatasetWithPublishedValues) {
+  for (const char* paper : {"cifar10", "cifar100", "tiny-imagenet"}) {
+    json g = base_grid();
+    g["paper"] = paper;
+    EXPECT_EQ(parse_grid(g, "grid.json").paper, paper);
+  }
+  EXPECT_EQ(parse_grid(base_grid(), "grid.json").paper, "");
 }
 
 TEST(Grid, TheShippedGridFilesParse) {
@@ -131,7 +145,31 @@ TEST(Grid, TheShippedGridFilesParse) {
     EXPECT_EQ(g.runs[0].options.data.path, dataset.string()) << f;
     EXPECT_EQ(g.runs.size(), std::string(f) == "cifar10-cpu.json" ? 18u : 69u) << f;
     EXPECT_TRUE(g.landscape.enabled);
+    // Figure 2 on the ResNet-18 runs, not on the DenseNet or WRN runs of the same method.
+    for (size_t k : g.landscape.runs) EXPECT_EQ(g.runs[k].arch, "resnet18") << f;
   }
+}
+
+TEST(Grid, ALabelOnSeveralArchitecturesNamesItsArchitecture) {
+  json j = base_grid();
+  j["runs"] = json::parse(R"([{"model": [{"arch": "resnet18", "width": 2},
+                                         {"arch": "densenet121", "growth_rate": 2}],
+                               "method": ["standard", "dign"], "seed": 0},
+                              {"method": "gn", "seed": 0}])");
+  const Grid g = parse_grid(j, "arch.json");
+  ASSERT_EQ(g.runs.size(), 5u);
+  EXPECT_EQ(g.runs[0].label, "standard arch=resnet18");
+  EXPECT_EQ(g.runs[3].label, "dign arch=densenet121");
+  EXPECT_EQ(g.runs[4].label, "gn");  // one architecture: unchanged
+  j["landscape"] = json::parse(R"({"labels": ["dign arch=densenet121", "gn"]})");
+  const Grid l = parse_grid(j, "arch.json");
+  ASSERT_EQ(l.landscape.runs.size(), 2u);
+  EXPECT_EQ(l.runs[l.landscape.runs[0]].arch, "densenet121");
+  EXPECT_EQ(l.runs[l.landscape.runs[0]].method, "dign");
+  // A bare label that spans architectures is not guessed: the error lists the labels.
+  j["landscape"] = json::parse(R"({"labels": ["dign"]})");
+  const std::string e = error_of([&] { parse_grid(j, "arch.json"); });
+  EXPECT_TRUE(contains(e, "no run labelled 'dign'") && contains(e, "dign arch=resnet18")) << e;
 }
 
 TEST(Grid, ARelativeDataPathIsRelativeToTheGridFile) {

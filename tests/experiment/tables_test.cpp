@@ -11,6 +11,7 @@ namespace {
 
 using nlohmann::json;
 using testing::contains;
+using testing::error_of;
 
 /// A report with clean accuracy `acc` and corrupted figures derived from it.
 json report(double acc) {
@@ -79,6 +80,74 @@ TEST(Tables, MeanAndPopulationStdOverSeedsAndAMissingSeedReported) {
   EXPECT_EQ(cell["values"].size(), 2u);
   const std::string csv = tables_csv(tables);
   EXPECT_TRUE(contains(csv, "\"Clean acc.\",\"dign\",0.88,0.02,2,2,0.936,fraction")) << csv;
+}
+
+/// A grid of `runs` on synthetic data, with each run's report at clean accuracy `acc`.
+std::vector<Setting> settings(const std::string& runs, double acc = 0.9) {
+  const Grid g = parse_grid(json::parse(R"({"train": {"data": {"path": "synthetic"}, "epochs": 1},
+                                             "runs": )" +
+                                        runs + "}"),
+                            "t.json", "/tmp/none");
+  return settings_of(g, std::vector<std::optional<json>>(g.runs.size(), report(acc)));
+}
+
+TEST(Tables, ADenseNetRunGetsTable3sValues) {
+  const auto s = settings(R"([{"model": "densenet121", "method": ["standard", "augmix"]}])");
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].arch, "densenet121");
+  const auto tables = build_tables(s, "cifar10");
+  const Table& t34 = tables[2];
+  ASSERT_EQ(t34.row_labels[4], "RMSE-N");
+  EXPECT_EQ(t34.paper[0][0], 93.9);  // Table 3, CIFAR-10, DenseNet-121: Standard clean
+  EXPECT_EQ(t34.paper[4][1], 6.6);   // AugMix RMSE-N (ResNet-18's Table 2: 6.5)
+  EXPECT_EQ(t34.paper[2][1], 87.9);  // AugMix mCA (ResNet-18's Table 4: 89.3)
+  // Table 3 has no ECE or single noise corruption.
+  EXPECT_EQ(tables[1].paper[1][0], std::nullopt);
+  EXPECT_EQ(tables[0].paper[2][0], std::nullopt);
+  EXPECT_TRUE(contains(tables_markdown(tables), "| Clean acc. | 90.0 [93.9] | 90.0 [94.6] |"));
+}
+
+TEST(Tables, AnArchitectureAxisIsOneSettingPerArchitecture) {
+  // The same label on two architectures (cifar10-paper.json's Table 3 entry): two columns, each
+  // with its own reports and its own architecture's published value.
+  const Grid g = parse_grid(json::parse(R"({"train": {"data": {"path": "synthetic"}, "epochs": 1},
+    "runs": [{"model": [{"arch": "resnet18"}, {"arch": "wrn18"}], "method": "standard",
+              "seed": [0, 1]}, {"method": "dign"}]})"),
+                            "t.json", "/tmp/none");
+  ASSERT_EQ(g.runs.size(), 5u);
+  const auto s =
+      settings_of(g, {report(0.80), report(0.82), report(0.70), report(0.72), report(0.90)});
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s[0].label, "standard arch=resnet18");
+  EXPECT_EQ(s[1].label, "standard arch=wrn18");
+  EXPECT_EQ(s[2].label, "dign");  // one architecture: the label as before
+  const auto tables = build_tables(s, "cifar10");
+  EXPECT_NEAR(tables[0].cells[0][0].mean(), 0.81, 1e-12);
+  EXPECT_NEAR(tables[0].cells[0][1].mean(), 0.71, 1e-12);
+  EXPECT_EQ(tables[0].paper[0][0], 94.3);  // Table 1
+  EXPECT_EQ(tables[0].paper[0][1], 94.5);  // Table 3, Wide-ResNet-18
+  EXPECT_EQ(tables[0].paper[0][2], 93.6);
+}
+
+TEST(Tables, EachDatasetsValuesBesideTheRunsWithItsOptions) {
+  // CIFAR-100's DiGN is lambda 0.3 (section 4; the cifar100 preset): its published values sit
+  // beside that setting, not beside DiGN at the CIFAR-10 defaults.
+  const auto c100 = settings(R"([{"method": ["standard", "dign"]},
+                                 {"method": {"method": "dign", "lambda": 0.3}}])");
+  auto tables = build_tables(c100, "cifar100");
+  EXPECT_EQ(tables[0].paper[0][0], 75.8);          // Table 1: Standard clean
+  EXPECT_EQ(tables[0].paper[1][1], std::nullopt);  // dign lambda=0.2
+  EXPECT_EQ(tables[0].paper[1][2], 68.4);          // dign lambda=0.3: mCA-N
+  EXPECT_EQ(tables[1].paper[5][2], 7.8);           // Table 2: ECE-N
+  EXPECT_EQ(tables[2].paper[2][2], 62.1);          // Table 4: mCA
+  const auto tin = settings(R"([{"method": {"method": "dign", "sigma_max": 0.6}}])");
+  tables = build_tables(tin, "tiny-imagenet");
+  EXPECT_EQ(tables[0].paper[0][0], 56.0);          // Table 1
+  EXPECT_EQ(tables[0].paper[5][0], std::nullopt);  // no speckle noise
+  EXPECT_EQ(tables[1].paper[4][0], std::nullopt);  // no Table 2
+  EXPECT_EQ(tables[2].paper[3][0], 9.7);           // Table 4: clean RMSE
+  EXPECT_TRUE(contains(error_of([&] { build_tables(tin, "imagenette"); }),
+                       "paper: no published values for 'imagenette'"));
 }
 
 TEST(Tables, NothingFinishedIsNotANumber) {
