@@ -102,6 +102,7 @@ nlohmann::json measure_training_throughput(const ThroughputOptions& o, Progress&
   return {{"benchmark", "train"},
           {"method", method},
           {"model", models::to_json(o.model)},
+          {"parameters", models::count_parameters(*model)},
           {"batch_size", o.batch_size},
           {"image_size", o.image_size},
           {"iters", o.iters},

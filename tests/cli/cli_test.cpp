@@ -136,6 +136,7 @@ TEST_F(Cli, BenchTrainPrintsImagesPerSecondLastAndWritesItsRecord) {
   // Forward of 3 views, backward twice that: 9 forward passes' FLOPs per image.
   const auto model = models::make_model(models::ResNet18Options().width(2));
   EXPECT_DOUBLE_EQ(record["step_flops_per_image"].get<double>(), 9 * model->forward_flops(32, 32));
+  EXPECT_EQ(record["parameters"], models::count_parameters(*model));
   expect_one_line_error("bench train --iters 0", "--iters");
   expect_one_line_error("bench train --method mixup", "--method");
 }
