@@ -10,50 +10,36 @@
 
 namespace dign::eval {
 
-void AttackOptions::validate() const {
-  DIGN_CHECK_OPTION(kind == "pgd" || kind == "pgd7-paper", "attack",
-                    "expected pgd or pgd7-paper, got '", kind, "'");
-  attacks::norm_named(norm, "attack_norm");
-  DIGN_CHECK_OPTION(epsilon >= 0 && epsilon <= 1, "attack_eps", "expected a value in [0, 1], got ",
-                    epsilon);
-  DIGN_CHECK_OPTION(steps >= 1 && steps <= 100000, "attack_steps",
-                    "expected 1 to 100000 steps, got ", steps);
-  DIGN_CHECK_OPTION(step_size >= 0 && step_size <= 1, "attack_step_size",
-                    "expected a value in [0, 1] (0: 2.5 * eps / steps), got ", step_size);
-  DIGN_CHECK_OPTION(restarts >= 1 && restarts <= 1000, "attack_restarts",
-                    "expected 1 to 1000 restarts, got ", restarts);
-  DIGN_CHECK_OPTION(limit >= 0, "attack_limit", "expected a count >= 0, got ", limit);
-}
-
-attacks::PgdSettings AttackOptions::settings() const {
-  validate();
+attacks::PgdSettings pgd_settings(const AttackOptions& attack) {
+  attack.validate();
   attacks::PgdSettings s;
-  s.epsilon = epsilon;
-  s.norm = attacks::norm_named(norm, "attack_norm");
-  if (kind == "pgd7-paper") {
+  s.epsilon = attack.epsilon;
+  s.norm = attacks::norm_named(attack.norm, "attack_norm");
+  if (attack.kind == "pgd7-paper") {
     s.steps = 7;
-    s.step_size = attacks::default_step_size(epsilon, 7);
+    s.step_size = attacks::default_step_size(attack.epsilon, 7);
     s.start = attacks::Start::zero;
     s.keep_best = false;
     return s;
   }
-  s.steps = steps;
-  s.step_size = step_size > 0 ? step_size : attacks::default_step_size(epsilon, steps);
-  s.start = random_start ? attacks::Start::uniform : attacks::Start::zero;
+  s.steps = attack.steps;
+  s.step_size = attack.step_size > 0 ? attack.step_size
+                                     : attacks::default_step_size(attack.epsilon, attack.steps);
+  s.start = attack.random_start ? attacks::Start::uniform : attacks::Start::zero;
   s.keep_best = true;
   return s;
 }
 
-nlohmann::json AttackOptions::to_json() const {
-  const auto s = settings();
-  const bool paper = kind == "pgd7-paper";
-  return {{"attack", kind},
-          {"norm", norm},
+nlohmann::json to_json(const AttackOptions& attack) {
+  const auto s = pgd_settings(attack);
+  const bool paper = attack.kind == "pgd7-paper";
+  return {{"attack", attack.kind},
+          {"norm", attack.norm},
           {"epsilon", s.epsilon},
           {"steps", s.steps},
           {"step_size", s.step_size},
           {"random_start", s.start == attacks::Start::uniform},
-          {"restarts", paper ? 1 : restarts},
+          {"restarts", paper ? 1 : attack.restarts},
           {"iterate", s.keep_best ? "highest loss" : "last"}};
 }
 
@@ -70,7 +56,7 @@ void AttackCondition::evaluate(EvalContext& context, nlohmann::json& report) {
   report["adversarial"] = nlohmann::json::array();
   context.model.eval();
   for (const auto& attack : attacks_) {
-    const auto s = attack.settings();
+    const auto s = pgd_settings(attack);
     const int64_t restarts = attack.kind == "pgd7-paper" ? 1 : attack.restarts;
     const auto chosen = data::evenly_spaced(test_.size(), attack.limit);
     // Sharded evaluation: each rank attacks its share of the chosen images (their random
@@ -89,7 +75,7 @@ void AttackCondition::evaluate(EvalContext& context, nlohmann::json& report) {
               context.progress.status(fmt::format("{} {}/{}", attack.kind, done, chosen.size()));
             }));
     if (sharded) accuracy = distributed::sum_over_ranks(accuracy, *shards);
-    auto record = attack.to_json();
+    auto record = to_json(attack);
     record["images"] = chosen.size();
     record["accuracy"] = accuracy.value();
     record["accuracy_se"] = accuracy.standard_error();

@@ -12,29 +12,17 @@
 #include <vector>
 
 #include "attacks/pgd.h"
+#include "eval/attack_options.h"
 #include "eval/conditions.h"
 
 namespace dign::eval {
 
-struct AttackOptions {
-  /// "pgd" (the settings below) or "pgd7-paper" (the paper's code's attack: 7 steps of
-  /// 2.5 eps / 7 from delta = 0, the last iterate; eps and norm as below).
-  std::string kind = "pgd";
-  std::string norm = "linf";
-  double epsilon = 8.0 / 255.0;
-  int64_t steps = 20;
-  /// 0: 2.5 * epsilon / steps (Madry et al.).
-  double step_size = 0.0;
-  bool random_start = true;
-  int64_t restarts = 1;
-  /// Attack N test images, evenly spaced over the split (0 = all).
-  int64_t limit = 0;
-  /// dign::OptionError naming attack, attack_eps, attack_steps, ... for a value out of range.
-  void validate() const;
-  attacks::PgdSettings settings() const;
-  /// The record's settings: attack, norm, epsilon, steps, step_size, random_start, restarts.
-  nlohmann::json to_json() const;
-};
+/// The PGD `attack` runs: pgd7-paper's fixed steps, start and iterate, or the options' with a
+/// step size of 0 resolved to 2.5 eps / steps. Validates `attack` first.
+attacks::PgdSettings pgd_settings(const AttackOptions& attack);
+/// The record's settings: attack, norm, epsilon, steps, step_size, random_start, restarts,
+/// iterate (the values run, so pgd7-paper's steps are 7).
+nlohmann::json to_json(const AttackOptions& attack);
 
 /// Robust accuracy under each attack; writes report["adversarial"], a list of records.
 class AttackCondition : public Condition {

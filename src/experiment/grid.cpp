@@ -10,6 +10,8 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "experiment/grid_sections.h"
+#include "experiment/json_keys.h"
 #include "experiment/paper_values.h"
 #include "models/catalog.h"
 #include "objectives/method.h"
@@ -17,6 +19,8 @@
 namespace dign::experiment {
 namespace {
 
+using detail::check_keys;
+using detail::get_or;
 using nlohmann::json;
 
 /// Every method's (or architecture's) fields: name -> record with defaults.
@@ -137,96 +141,6 @@ std::vector<json> expand(const json& entry, const std::string& where) {
   return out;
 }
 
-template <typename T>
-T get_or(const json& j, const char* key, T fallback, const std::string& where) {
-  if (!j.contains(key)) return fallback;
-  try {
-    return j.at(key).get<T>();
-  } catch (const json::exception&) {
-    throw Error(fmt::format("{}: {}: wrong type", where, key));
-  }
-}
-
-void check_keys(const json& j, const std::set<std::string>& known, const std::string& where) {
-  DIGN_CHECK(j.is_object(), where, ": expected an object");
-  for (const auto& [key, _] : j.items()) {
-    DIGN_CHECK(known.count(key), where, ": unknown option '", key, "'");
-  }
-}
-
-EvaluationSpec parse_evaluation(const json& j, const std::string& where) {
-  EvaluationSpec e;
-  if (j.is_boolean()) {
-    e.enabled = j.get<bool>();
-    return e;
-  }
-  check_keys(j,
-             {"report", "noise_sigmas", "corrupted", "corruption_seed", "severities", "attacks",
-              "test_limit"},
-             where);
-  e.report = get_or(j, "report", e.report, where);
-  e.noise_sigmas = get_or(j, "noise_sigmas", e.noise_sigmas, where);
-  e.corrupted = get_or(j, "corrupted", e.corrupted, where);
-  e.corruption_seed = get_or(j, "corruption_seed", e.corruption_seed, where);
-  e.severities = get_or(j, "severities", e.severities, where);
-  e.test_limit = get_or(j, "test_limit", e.test_limit, where);
-  DIGN_CHECK(!e.report.empty() && e.report.find('/') == std::string::npos, where,
-             ": report: expected a file name inside the run directory");
-  for (double s : e.noise_sigmas) DIGN_CHECK(s > 0, where, ": noise_sigmas: expected > 0");
-  for (int s : e.severities) DIGN_CHECK(s >= 1 && s <= 5, where, ": severities: expected 1-5");
-  for (const auto& a : get_or(j, "attacks", json::array(), where)) {
-    const std::string at = where + ": attacks";
-    check_keys(
-        a, {"kind", "norm", "epsilon", "steps", "step_size", "random_start", "restarts", "limit"},
-        at);
-    AttackSpec s;
-    s.kind = get_or(a, "kind", s.kind, at);
-    s.norm = get_or(a, "norm", s.norm, at);
-    s.epsilon = get_or(a, "epsilon", s.epsilon, at);
-    s.steps = get_or(a, "steps", s.steps, at);
-    s.step_size = get_or(a, "step_size", s.step_size, at);
-    s.random_start = get_or(a, "random_start", s.random_start, at);
-    s.restarts = get_or(a, "restarts", s.restarts, at);
-    s.limit = get_or(a, "limit", s.limit, at);
-    DIGN_CHECK(s.kind == "pgd" || s.kind == "pgd7-paper", at, ": kind: expected pgd or pgd7-paper");
-    DIGN_CHECK(s.norm == "linf" || s.norm == "l2", at, ": norm: expected linf or l2");
-    DIGN_CHECK(s.epsilon > 0 && s.steps >= 1 && s.restarts >= 1 && s.limit >= 0, at,
-               ": expected epsilon > 0, steps >= 1, restarts >= 1, limit >= 0");
-    e.attacks.push_back(s);
-  }
-  return e;
-}
-
-LandscapeSpec parse_landscape(const json& j, const std::string& where) {
-  LandscapeSpec l;
-  check_keys(j,
-             {"labels", "seed", "limit", "radii", "directions", "eta", "curvature_samples",
-              "kl_samples", "sigmas", "landscape_seed", "batch_size", "train_mode_check"},
-             where);
-  l.enabled = true;
-  l.labels = get_or(j, "labels", l.labels, where);
-  DIGN_CHECK(!l.labels.empty(), where, ": labels: expected the labels of the runs to measure");
-  l.seed = get_or(j, "seed", l.seed, where);
-  l.limit = get_or(j, "limit", l.limit, where);
-  auto& o = l.options;
-  o.radii = get_or(j, "radii", o.radii, where);
-  o.directions = get_or(j, "directions", o.directions, where);
-  o.eta = get_or(j, "eta", o.eta, where);
-  o.curvature_samples = get_or(j, "curvature_samples", o.curvature_samples, where);
-  o.kl_samples = get_or(j, "kl_samples", o.kl_samples, where);
-  o.sigmas = get_or(j, "sigmas", o.sigmas, where);
-  o.seed = get_or(j, "landscape_seed", o.seed, where);
-  o.batch_size = get_or(j, "batch_size", o.batch_size, where);
-  o.train_mode_check = get_or(j, "train_mode_check", o.train_mode_check, where);
-  try {
-    o.validate();
-  } catch (const OptionError& e) {
-    throw Error(fmt::format("{}: {}: {}", where, e.field(), e.message()));
-  }
-  DIGN_CHECK(l.limit >= 0, where, ": limit: expected >= 0");
-  return l;
-}
-
 /// method + the method's options that differ from its defaults + `extra`.
 std::string make_label(const run::TrainOptions& o, const std::string& extra) {
   std::string label = o.method.name();
@@ -240,28 +154,6 @@ std::string make_label(const run::TrainOptions& o, const std::string& extra) {
 }
 
 }  // namespace
-
-json EvaluationSpec::to_json() const {
-  json attacks_json = json::array();
-  for (const auto& a : attacks) {
-    attacks_json.push_back({{"kind", a.kind},
-                            {"norm", a.norm},
-                            {"epsilon", a.epsilon},
-                            {"steps", a.steps},
-                            {"step_size", a.step_size},
-                            {"random_start", a.random_start},
-                            {"restarts", a.restarts},
-                            {"limit", a.limit}});
-  }
-  return {{"enabled", enabled},
-          {"report", report},
-          {"noise_sigmas", noise_sigmas},
-          {"corrupted", corrupted},
-          {"corruption_seed", corruption_seed},
-          {"severities", severities},
-          {"attacks", attacks_json},
-          {"test_limit", test_limit}};
-}
 
 json run_identity(const run::TrainOptions& options) {
   json j = run::to_json(options);

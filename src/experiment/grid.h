@@ -20,22 +20,11 @@
 #include <string>
 #include <vector>
 
+#include "eval/attack_options.h"
 #include "landscape/landscape_options.h"
 #include "run/train_options.h"
 
 namespace dign::experiment {
-
-/// One attack of the evaluation (eval::AttackOptions' fields).
-struct AttackSpec {
-  std::string kind = "pgd";  ///< pgd | pgd7-paper
-  std::string norm = "linf";
-  double epsilon = 8.0 / 255.0;
-  int64_t steps = 20;
-  double step_size = 0.0;
-  bool random_start = true;
-  int64_t restarts = 1;
-  int64_t limit = 0;  ///< test images attacked (0 = all)
-};
 
 /// What `dign eval` measures on each finished run (its defaults where the file is silent).
 struct EvaluationSpec {
@@ -45,7 +34,8 @@ struct EvaluationSpec {
   std::string corrupted;  ///< "" (none), "generate", or a CIFAR-10-C style directory
   uint64_t corruption_seed = 0;
   std::vector<int> severities = {1, 2, 3, 4, 5};
-  std::vector<AttackSpec> attacks;
+  /// Under their field names ("kind", "epsilon", ...), with `dign eval`'s rules.
+  std::vector<eval::AttackOptions> attacks;
   int64_t test_limit = 0;
   nlohmann::json to_json() const;
 };

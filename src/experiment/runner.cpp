@@ -30,18 +30,7 @@ eval::EvalRunOptions eval_options(const RunSpec& run, const std::string& dir,
   e.corrupted = spec.corrupted;
   e.generate.seed = spec.corruption_seed;
   e.generate.severities = spec.severities;
-  for (const auto& a : spec.attacks) {
-    eval::AttackOptions x;
-    x.kind = a.kind;
-    x.norm = a.norm;
-    x.epsilon = a.epsilon;
-    x.steps = a.steps;
-    x.step_size = a.step_size;
-    x.random_start = a.random_start;
-    x.restarts = a.restarts;
-    x.limit = a.limit;
-    e.attacks.push_back(x);
-  }
+  e.attacks = spec.attacks;
   return e;
 }
 

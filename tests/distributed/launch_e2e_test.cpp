@@ -62,6 +62,19 @@ Outcome outcome_of(const std::string& dir) {
   return o;
 }
 
+/// A step checkpoint written completely (renamed from its temporary) under DIR/checkpoints.
+bool has_complete_checkpoint(const std::string& dir) {
+  const auto checkpoints = fs::path(dir) / "checkpoints";
+  if (!fs::is_directory(checkpoints)) return false;
+  for (const auto& entry : fs::directory_iterator(checkpoints)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 5 && name.substr(name.size() - 5) == ".ckpt" && !contains(name, ".tmp-")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool has_temporaries(const std::string& dir) {
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (contains(entry.path().filename().string(), ".tmp-")) return true;
@@ -166,11 +179,11 @@ void expect_peer_failure_reported(int victim, int sig, const testing::TempDir& d
   const std::string args = train_args(dir.str("run"), 200) + " --dist-timeout 2";
   const pid_t ranks[2] = {spawn_dign(args, rank_env(0, port), dir.str("rank0")),
                           spawn_dign(args, rank_env(1, port), dir.str("rank1"))};
-  const auto first = fs::path(dir.str("run")) / "checkpoints";
-  for (int i = 0; i < 1500 && (!fs::exists(first) || fs::is_empty(first)); ++i) {
+  // Both ranks train once the first checkpoint is complete (and rank 0 then has one to keep).
+  for (int i = 0; i < 1500 && !has_complete_checkpoint(dir.str("run")); ++i) {
     std::this_thread::sleep_for(20ms);
   }
-  ASSERT_TRUE(fs::exists(first)) << read_text_file(dir.str("rank0.err"));
+  ASSERT_TRUE(has_complete_checkpoint(dir.str("run"))) << read_text_file(dir.str("rank0.err"));
   const int survivor = 1 - victim;
   ::kill(ranks[victim], sig);
   const auto start = std::chrono::steady_clock::now();

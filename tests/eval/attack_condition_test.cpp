@@ -7,7 +7,6 @@
 
 #include <sstream>
 
-#include "core/error.h"
 #include "data/sampler.h"
 #include "eval/mean_brightness.h"
 #include "eval/report.h"
@@ -92,24 +91,27 @@ TEST(AttackCondition, LimitTakesEvenlySpacedImages) {
   EXPECT_EQ(data::evenly_spaced(4, 9).size(), 4u);
 }
 
-TEST(AttackCondition, OutOfRangeSettingsNameTheirField) {
-  auto field_of = [](const AttackOptions& a) { return testing::option_error_field(a); };
-  AttackOptions a;
-  EXPECT_EQ(field_of(a), "none");
-  a.kind = "fgsm";
-  EXPECT_EQ(field_of(a), "attack");
-  a = AttackOptions();
-  a.epsilon = -0.1;
-  EXPECT_EQ(field_of(a), "attack_eps");
-  a = AttackOptions();
-  a.steps = 0;
-  EXPECT_EQ(field_of(a), "attack_steps");
-  a = AttackOptions();
-  a.norm = "l1";
-  EXPECT_EQ(field_of(a), "attack_norm");
-  a = AttackOptions();
-  a.restarts = 0;
-  EXPECT_EQ(field_of(a), "attack_restarts");
+TEST(AttackCondition, PgdSettingsResolveTheDefaultsAndThePapersAttack) {
+  AttackOptions a;  // 20 steps of 2.5 * (8/255) / 20 = 1/255
+  auto s = pgd_settings(a);
+  EXPECT_DOUBLE_EQ(s.step_size, 1.0 / 255.0);
+  EXPECT_EQ(s.start, attacks::Start::uniform);
+  EXPECT_TRUE(s.keep_best);
+  a.step_size = 0.01;
+  a.norm = "l2";
+  a.random_start = false;
+  s = pgd_settings(a);
+  EXPECT_EQ(s.step_size, 0.01);
+  EXPECT_EQ(s.norm, attacks::Norm::l2);
+  EXPECT_EQ(s.start, attacks::Start::zero);
+  a.kind = "pgd7-paper";  // steps, step size and start are the paper's whatever the options say
+  s = pgd_settings(a);
+  EXPECT_EQ(s.steps, 7);
+  EXPECT_DOUBLE_EQ(s.step_size, 2.5 * (8.0 / 255.0) / 7.0);
+  EXPECT_EQ(s.start, attacks::Start::zero);
+  EXPECT_FALSE(s.keep_best);
+  a.epsilon = 2;  // validated first
+  EXPECT_TRUE(testing::contains(testing::error_of([&] { pgd_settings(a); }), "attack_eps"));
 }
 
 TEST(AttackCondition, ReportRowsInMarkdownAndCsv) {

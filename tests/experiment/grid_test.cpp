@@ -120,6 +120,56 @@ TEST(Grid, BadInputIsOneLineNamingTheFileAndEntry) {
   EXPECT_EQ(e.find('\n'), std::string::npos);
 }
 
+TEST(Grid, AttacksTakeTheRulesOfDignEvalUnderTheirKeys) {
+  // dign eval's ranges (eval/attack_options.h), reported under the grid file's key.
+  auto attack_error = [](const std::string& attack) {
+    return grid_error(R"([{"seed": 0}])", R"({"evaluation": {"attacks": [)" + attack + "]}}");
+  };
+  std::string e = attack_error(R"({"kind": "fgsm"})");
+  EXPECT_TRUE(contains(e, "bad.json: evaluation: attacks: kind: expected pgd or pgd7-paper")) << e;
+  e = attack_error(R"({"norm": "l1"})");
+  EXPECT_TRUE(contains(e, "bad.json: evaluation: attacks: norm: expected linf or l2")) << e;
+  e = attack_error(R"({"epsilon": 2})");
+  EXPECT_TRUE(contains(e, "bad.json: evaluation: attacks: epsilon: expected a value in [0, 1]"))
+      << e;
+  e = attack_error(R"({"steps": 100001})");
+  EXPECT_TRUE(contains(e, "bad.json: evaluation: attacks: steps: expected 1 to 100000")) << e;
+  e = attack_error(R"({"step_size": -0.1})");
+  EXPECT_TRUE(contains(e, "bad.json: evaluation: attacks: step_size")) << e;
+  e = attack_error(R"({"restarts": 0})");
+  EXPECT_TRUE(contains(e, "bad.json: evaluation: attacks: restarts")) << e;
+  e = attack_error(R"({"limit": -1})");
+  EXPECT_TRUE(contains(e, "bad.json: evaluation: attacks: limit")) << e;
+  e = attack_error(R"({"steps": "many"})");
+  EXPECT_TRUE(contains(e, "bad.json: evaluation: attacks: steps: wrong type")) << e;
+  e = attack_error(R"({"eps": 0.1})");
+  EXPECT_TRUE(contains(e, "bad.json: evaluation: attacks: unknown option 'eps'")) << e;
+  EXPECT_EQ(e.find('\n'), std::string::npos);
+}
+
+TEST(Grid, TheEvaluationSpecIsPinnedAndLeavesRunNamesAlone) {
+  json j = base_grid();
+  const Grid plain = parse_grid(j, "grid.json");
+  j["evaluation"] = json::parse(R"({"corrupted": "generate", "test_limit": 100,
+      "attacks": [{}, {"kind": "pgd7-paper", "norm": "l2", "epsilon": 0.5, "steps": 3,
+                       "step_size": 0.25, "random_start": false, "restarts": 2, "limit": 10}]})");
+  const Grid g = parse_grid(j, "grid.json");
+  ASSERT_EQ(g.evaluation.attacks.size(), 2u);
+  EXPECT_EQ(g.evaluation.attacks[0].kind, "pgd");
+  EXPECT_EQ(g.evaluation.attacks[1].restarts, 2);
+  // Attacks are what eval measures, not part of a run: the same names.
+  ASSERT_EQ(g.runs.size(), plain.runs.size());
+  for (size_t i = 0; i < g.runs.size(); ++i) EXPECT_EQ(g.runs[i].name, plain.runs[i].name);
+  // The spec's JSON, byte for byte, as before attacks became eval::AttackOptions.
+  EXPECT_EQ(g.evaluation.to_json().dump(),
+            R"({"attacks":[{"epsilon":0.03137254901960784,"kind":"pgd","limit":0,"norm":"linf",)"
+            R"("random_start":true,"restarts":1,"step_size":0.0,"steps":20},)"
+            R"({"epsilon":0.5,"kind":"pgd7-paper","limit":10,"norm":"l2","random_start":false,)"
+            R"("restarts":2,"step_size":0.25,"steps":3}],"corrupted":"generate",)"
+            R"("corruption_seed":0,"enabled":true,"noise_sigmas":[0.05,0.1,0.2,0.3],)"
+            R"("report":"eval.json","severities":[1,2,3,4,5],"test_limit":100})");
+}
+
 TEST(Grid, PaperNamesADatasetWithPublishedValues) {
   for (const char* paper : {"cifar10", "cifar100", "tiny-imagenet"}) {
     json g = base_grid();

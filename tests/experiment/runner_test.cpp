@@ -171,5 +171,36 @@ TEST(Runner, JobsRunSideBySideAndGiveTheSameRunsAsOneAtATime) {
   EXPECT_TRUE(contains(bad.err, "--jobs")) << bad.err;
 }
 
+TEST(Runner, TheGridsAttacksReachTheEvaluationAsWritten) {
+  TempDir dir;
+  json g = json::parse(read_text_file(write_grid(dir)));
+  g["runs"] = json::parse(R"([{"method": "standard", "seed": 0}])");
+  g["evaluation"]["attacks"] = json::parse(R"([{"steps": 2, "step_size": 0.01,
+      "random_start": false, "restarts": 2, "limit": 4}, {"kind": "pgd7-paper", "limit": 4}])");
+  const std::string file = dir.str("attacks.json");
+  write_file_atomic(file, g.dump(2));
+  Grid grid = load_grid(file, dir.str("runs"));
+  SilentProgress progress;
+  RunnerOptions options;
+  options.threads = 1;
+  ASSERT_EQ(run_grid(grid, options, progress), 0);
+  const json report = json::parse(read_text_file(grid.runs[0].options.out + "/eval.json"));
+  const json& attacks = report.at("adversarial");
+  ASSERT_EQ(attacks.size(), 2u);
+  EXPECT_EQ(attacks[0]["attack"], "pgd");
+  EXPECT_EQ(attacks[0]["steps"], 2);
+  EXPECT_EQ(attacks[0]["step_size"], 0.01);
+  EXPECT_EQ(attacks[0]["random_start"], false);
+  EXPECT_EQ(attacks[0]["restarts"], 2);
+  EXPECT_EQ(attacks[0]["images"], 4);
+  EXPECT_EQ(attacks[1]["attack"], "pgd7-paper");
+  EXPECT_EQ(grid_state(grid)[0].stage, Stage::kDone);
+  // Another attack setting is evaluation left to do, not a new run.
+  grid.evaluation.attacks[0].steps = 3;
+  const auto state = grid_state(grid)[0];
+  EXPECT_EQ(state.stage, Stage::kTrained);
+  EXPECT_EQ(evaluation_missing(state.dir + "/eval.json", grid.evaluation), "attack pgd");
+}
+
 }  // namespace
 }  // namespace dign::experiment
