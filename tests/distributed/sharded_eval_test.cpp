@@ -23,18 +23,8 @@
 namespace dign::distributed {
 namespace {
 
+using dign::testing::thread_shards;
 using torch::Tensor;
-
-/// Rank `rank` of `ranks` simulated ones.
-std::shared_ptr<const EvalShards> thread_shards(dign::testing::ThreadRanks& ranks, int rank) {
-  auto shards = std::make_shared<EvalShards>();
-  shards->rank = rank;
-  shards->size = ranks.size();
-  auto* group = &ranks;
-  shards->all_gather = [group, rank](const Tensor& t) { return group->all_gather(rank, t); };
-  shards->all_reduce_sum = [group, rank](Tensor& t) { group->all_reduce(rank, t); };
-  return shards;
-}
 
 TEST(ShardedEval, PositionsAreStridedAndGatherRestoresBatchOrder) {
   // 7 rows over 3 ranks: rank 0 takes 0, 3, 6; rank 1 takes 1, 4; rank 2 takes 2, 5.

@@ -18,17 +18,7 @@
 namespace dign::distributed {
 namespace {
 
-using torch::Tensor;
-
-std::shared_ptr<const EvalShards> thread_shards(dign::testing::ThreadRanks& ranks, int rank) {
-  auto shards = std::make_shared<EvalShards>();
-  shards->rank = rank;
-  shards->size = ranks.size();
-  auto* group = &ranks;
-  shards->all_gather = [group, rank](const Tensor& t) { return group->all_gather(rank, t); };
-  shards->all_reduce_sum = [group, rank](Tensor& t) { group->all_reduce(rank, t); };
-  return shards;
-}
+using dign::testing::thread_shards;
 
 landscape::LandscapeOptions small_options() {
   landscape::LandscapeOptions o;

@@ -2,7 +2,8 @@
 // K simulated ranks in one process, for the collectives of sync BatchNorm and sharded
 // evaluation: rank r runs on its own thread; all_gather(r, t) blocks until every rank has
 // contributed, then gives each rank every contribution (indexed by rank); all_reduce sums them
-// in rank order (deterministic).
+// in rank order (deterministic). thread_shards(ranks, r) is rank r's distributed::EvalShards
+// over them.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -13,6 +14,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "distributed/sharded_eval.h"
 
 namespace dign::testing {
 
@@ -71,5 +74,16 @@ class ThreadRanks {
   int arrived_ = 0;
   int64_t round_ = 0;
 };
+
+/// Rank `rank` of `ranks`' sharded-evaluation collectives (distributed/sharded_eval.h).
+inline std::shared_ptr<const distributed::EvalShards> thread_shards(ThreadRanks& ranks, int rank) {
+  auto shards = std::make_shared<distributed::EvalShards>();
+  shards->rank = rank;
+  shards->size = ranks.size();
+  auto* group = &ranks;
+  shards->all_gather = [group, rank](const torch::Tensor& t) { return group->all_gather(rank, t); };
+  shards->all_reduce_sum = [group, rank](torch::Tensor& t) { group->all_reduce(rank, t); };
+  return shards;
+}
 
 }  // namespace dign::testing
