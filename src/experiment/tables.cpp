@@ -239,7 +239,8 @@ std::vector<Table> build_tables(const std::vector<Setting>& settings, const std:
                 "t6");
   }
   if (js)
-    per_setting("Table 7 layout: KL against JS consistency, %", {t34[0], t34[1], t34[4]}, "t7");
+    per_setting("Table 7 layout: KL against JS consistency, %",
+                {t1[0], t1[1], t1[2], t1[3], t1[4], t1[5], t34[3], t34[4]}, "t7");
 
   // Robust accuracy, one row per attack found in the reports.
   std::vector<Row> attacks;

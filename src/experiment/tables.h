@@ -50,7 +50,7 @@ std::vector<Setting> settings_of(const Grid& grid,
 
 /// The tables the grid's settings support: 1, 2, 3/4 always; 6 when DiGN runs differ in
 /// lambda, sigma_max or samples; 7 when some DiGN run uses the JS consistency; robust
-/// accuracy when reports have attacks. `paper` (cifar10, cifar100, tiny-imagenet; "" for none)
+/// accuracy when reports have attacks. `paper` (published_datasets(); "" for none)
 /// adds the published values (paper_values.h) of each setting's architecture to the settings
 /// that train their method with the paper's options for that dataset (the method's defaults
 /// with the dataset's preset, run/presets.h: DiGN lambda 0.3 on CIFAR-100, ...).

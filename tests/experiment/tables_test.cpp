@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "test_util.h"
 
 namespace dign::experiment {
@@ -68,6 +70,13 @@ TEST(Tables, MeanAndPopulationStdOverSeedsAndAMissingSeedReported) {
   EXPECT_TRUE(contains(md, "| 82.0±1.6 [94.3] |")) << md;  // standard, paper 94.3
   EXPECT_TRUE(contains(md, "88.0±2.0 (2 of 3 seeds; missing s2) [93.6]")) << md;
   EXPECT_TRUE(contains(md, "Table 7 layout")) << md;
+  // Table 7's columns are the paper's: accuracy, mCA-N, the four noises, clean RMSE, RMSE-N.
+  const auto t7 = std::find_if(tables.begin(), tables.end(),
+                               [](const Table& t) { return t.title.rfind("Table 7", 0) == 0; });
+  ASSERT_NE(t7, tables.end());
+  EXPECT_EQ(t7->columns,
+            (std::vector<std::string>{"Clean acc.", "mCA-N", "Gaussian noise", "Impulse noise",
+                                      "Shot noise", "Speckle noise", "Clean RMSE", "RMSE-N"}));
   EXPECT_TRUE(contains(md, "Robust accuracy under attack")) << md;
   // SH is a plain number, not a percentage.
   EXPECT_TRUE(contains(md, "| Clean SH | 60.0±0.0 [108.3] |")) << md;
@@ -144,10 +153,11 @@ TEST(Tables, EachDatasetsValuesBesideTheRunsWithItsOptions) {
   tables = build_tables(tin, "tiny-imagenet");
   EXPECT_EQ(tables[0].paper[0][0], 56.0);          // Table 1
   EXPECT_EQ(tables[0].paper[5][0], std::nullopt);  // no speckle noise
-  EXPECT_EQ(tables[1].paper[4][0], std::nullopt);  // no Table 2
+  EXPECT_EQ(tables[1].paper[2][0], std::nullopt);  // no Table 2: no OE
+  EXPECT_EQ(tables[1].paper[4][0], 15.5);          // but Table 5: RMSE-N
   EXPECT_EQ(tables[2].paper[3][0], 9.7);           // Table 4: clean RMSE
-  EXPECT_TRUE(contains(error_of([&] { build_tables(tin, "imagenette"); }),
-                       "paper: no published values for 'imagenette'"));
+  EXPECT_TRUE(contains(error_of([&] { build_tables(tin, "imagenet"); }),
+                       "paper: no published values for 'imagenet'"));
 }
 
 TEST(Tables, NothingFinishedIsNotANumber) {
