@@ -61,12 +61,19 @@ GeneratedSet::GeneratedSet(const data::ImageSet& images, const GenerateOptions& 
 }
 
 void GeneratedSet::read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const {
+  read_rows(c, s, begin, count, 0, 1, out);
+}
+
+void GeneratedSet::read_rows(size_t c, size_t s, int64_t begin, int64_t count, int64_t first,
+                             int64_t step, uint8_t* out) const {
   DIGN_CHECK(c < entries_.size() && s < severities_.size() && begin >= 0 && count >= 0 &&
-                 begin + count <= size(),
+                 begin + count <= size() && first >= 0 && step >= 1,
              "generated corruptions: read outside the set");
   const int h = static_cast<int>(height_), w = static_cast<int>(width_);
-  parallel_chunks(count, options_.threads, [&](int64_t from, int64_t to) {
-    for (int64_t i = from; i < to; ++i) {
+  const int64_t rows = first < count ? (count - first + step - 1) / step : 0;
+  parallel_chunks(rows, options_.threads, [&](int64_t from, int64_t to) {
+    for (int64_t k = from; k < to; ++k) {
+      const int64_t i = first + k * step;
       const int64_t index = begin + i;
       // The source image is only read: wrapping it without a copy is safe.
       const cv::Mat rgb(h, w, CV_8UC3, const_cast<uint8_t*>(images_.image(index)));

@@ -58,6 +58,9 @@ class GeneratedSet : public data::CorruptedSet {
   GeneratedSet& operator=(const GeneratedSet&) = delete;
 
   void read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const override;
+  /// Generates the selected rows only, on the worker threads.
+  void read_rows(size_t c, size_t s, int64_t begin, int64_t count, int64_t first, int64_t step,
+                 uint8_t* out) const override;
   nlohmann::json describe() const override;
 
   /// The resolved options, and the context every image is corrupted with: a preview grid

@@ -53,12 +53,21 @@ CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::C
       }
     }
   }
-  auto fetch = [&set](Job job) {
+  // A rank of a sharded evaluation scores rows rank, rank + size, ... of each batch
+  // (score_batch): it reads (for a generated set: corrupts) only those; the others stay zero.
+  const distributed::EvalShards* shards = options.shards.get();
+  const int64_t first = shards != nullptr ? shards->rank : 0;
+  const int64_t step = shards != nullptr ? shards->size : 1;
+  auto fetch = [&set, first, step](Job job) {
     RawBatch raw;
     raw.begin = job.begin;
     raw.count = job.count;
     raw.pixels.resize(static_cast<size_t>(job.count * set.image_bytes()));
-    set.read(job.c, job.s, job.begin, job.count, raw.pixels.data());
+    if (step == 1) {
+      set.read(job.c, job.s, job.begin, job.count, raw.pixels.data());
+    } else {
+      set.read_rows(job.c, job.s, job.begin, job.count, first, step, raw.pixels.data());
+    }
     return raw;
   };
   results.cells.assign(results.corruptions.size(), {});

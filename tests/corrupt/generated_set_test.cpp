@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
+#include <utility>
 
 #include "core/file_io.h"
 #include "corrupt/digital.h"
@@ -57,6 +59,37 @@ TEST(GeneratedSet, EqualsCorruptImageWhateverTheThreadsAndBatches) {
         corrupt_image(find_corruption(one->corruptions()[c]), rgb, 4, 11, 5, Context{});
     EXPECT_EQ(0, std::memcmp(expected.data, a.data() + 5 * one->image_bytes(),
                              static_cast<size_t>(one->image_bytes())));
+  }
+}
+
+TEST(GeneratedSet, ReadRowsGeneratesTheStridedRowsOnlyAsReadDoes) {
+  // A sharded evaluation's rank reads rows first, first + step, ... of a batch: those equal
+  // read's, the others stay as they were (here 0xAB), for the set's own override and for the
+  // base class's one-by-one default.
+  const auto images = small_set(7);
+  const auto set = generate_corrupted(images, options(2));
+  const auto bytes = static_cast<size_t>(set->image_bytes());
+  std::vector<uint8_t> all(6 * bytes);
+  set->read(2, 0, 1, 6, all.data());
+  for (const auto& [first, step] : {std::pair{0, 2}, {1, 2}, {2, 3}, {0, 1}, {5, 4}, {6, 2}}) {
+    std::vector<uint8_t> rows(6 * bytes, 0xAB);
+    set->read_rows(2, 0, 1, 6, first, step, rows.data());
+    std::vector<uint8_t> by_default(6 * bytes, 0xAB);
+    set->data::CorruptedSet::read_rows(2, 0, 1, 6, first, step, by_default.data());
+    EXPECT_EQ(rows, by_default) << first << " " << step;
+    for (int64_t i = 0; i < 6; ++i) {
+      const bool mine = i >= first && (i - first) % step == 0;
+      const auto row = rows.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(i) * bytes);
+      if (mine) {
+        EXPECT_TRUE(std::equal(row, row + static_cast<std::ptrdiff_t>(bytes),
+                               all.begin() + static_cast<std::ptrdiff_t>(i * bytes)))
+            << first << " " << step << " row " << i;
+      } else {
+        EXPECT_TRUE(std::all_of(row, row + static_cast<std::ptrdiff_t>(bytes),
+                                [](uint8_t v) { return v == 0xAB; }))
+            << first << " " << step << " row " << i;
+      }
+    }
   }
 }
 

@@ -17,6 +17,7 @@
 #include "distributed/thread_ranks.h"
 #include "eval/attack_condition.h"
 #include "eval/conditions.h"
+#include "eval/corruption_eval.h"
 #include "eval/fake_corrupted_set.h"
 #include "models/resnet.h"
 
@@ -148,6 +149,52 @@ TEST(ShardedEval, ReportsOverTwoAndThreeRanksEqualOneProcess) {
       }
     }
   }
+}
+
+/// FakeCorruptedSet counting the images it is asked for.
+class CountingSet : public dign::testing::FakeCorruptedSet {
+ public:
+  void read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const override {
+    images_read += count;
+    FakeCorruptedSet::read(c, s, begin, count, out);
+  }
+  mutable int64_t images_read = 0;
+};
+
+TEST(ShardedEval, EachRankReadsOnlyTheCorruptedImagesItScores) {
+  // 4 images x 3 corruptions x 2 severities = 24 reads for one process; in batches of 3 (images
+  // 0-2, then 3), rank 0 of 2 scores positions 0 and 2 of the first batch and 0 of the second
+  // (3 images per cell, 18 in all), rank 1 position 1 of the first (1 per cell, 6).
+  auto model = small_resnet();
+  eval::EvalOptions options;
+  options.batch_size = 3;
+  SilentProgress progress;
+  CountingSet alone;
+  const auto reference =
+      eval::evaluate_corrupted(*model, alone, torch::kCPU, options, {}, progress);
+  EXPECT_EQ(alone.images_read, 24);
+  dign::testing::ThreadRanks ranks(2);
+  std::vector<CountingSet> sets(2);
+  std::vector<std::vector<int64_t>> correct(2);
+  std::vector<models::Classifier> replicas = {small_resnet(), small_resnet()};
+  ranks.run([&](int r) {
+    auto sharded = options;
+    sharded.shards = thread_shards(ranks, r);
+    const auto results =
+        eval::evaluate_corrupted(*replicas[r], sets[r], torch::kCPU, sharded, {}, progress);
+    for (const auto& row : results.cells) {
+      for (const auto& cell : row) correct[r].push_back(cell.accuracy.correct());
+    }
+  });
+  EXPECT_EQ(sets[0].images_read, 18);
+  EXPECT_EQ(sets[1].images_read, 6);
+  // ... and every rank still reports what one process does.
+  std::vector<int64_t> expected;
+  for (const auto& row : reference.cells) {
+    for (const auto& cell : row) expected.push_back(cell.accuracy.correct());
+  }
+  EXPECT_EQ(correct[0], expected);
+  EXPECT_EQ(correct[1], expected);
 }
 
 // End to end through the built binary on 127.0.0.1: `dign eval` of a run trained here, under
