@@ -141,7 +141,8 @@ std::vector<json> expand(const json& entry, const std::string& where) {
   return out;
 }
 
-/// method + the method's options that differ from its defaults + `extra`.
+/// method + the method's options that differ from its defaults (+ the model's norm unless bn,
+/// so that AugMax with and without DuBIN are two settings) + `extra`.
 std::string make_label(const run::TrainOptions& o, const std::string& extra) {
   std::string label = o.method.name();
   const json m = objectives::to_json(o.method);
@@ -150,6 +151,8 @@ std::string make_label(const run::TrainOptions& o, const std::string& extra) {
     if (k != "method" && d.at(k) != v)
       label += " " + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
   }
+  const std::string norm = models::arch_norm(o.model);
+  if (norm != "bn") label += " norm=" + norm;
   return label + extra;
 }
 
@@ -162,9 +165,10 @@ json run_identity(const run::TrainOptions& options) {
         "keep_last", "on_nonfinite", "preset", "preset_values"}) {
     j.erase(key);
   }
-  // sync_bn joined the options after grids had named their runs: out at its default, so that
-  // every earlier run keeps its name (its hash).
+  // sync_bn and the model's norm joined the options after grids had named their runs: out at
+  // their defaults, so that every earlier run keeps its name (its hash).
   if (!options.sync_bn) j.erase("sync_bn");
+  if (j["model"].value("norm", "") == "bn") j["model"].erase("norm");
   return j;
 }
 

@@ -70,10 +70,11 @@ struct Row {
   const char* paper_key;  ///< paper_values.h metric key, or nullptr
 };
 
-/// Does `s` train its method as the paper did on the dataset `paper`: the method's defaults
-/// with the dataset's preset applied (DiGN lambda 0.3 on CIFAR-100, sigma_max 0.6 on
-/// Tiny-ImageNet, ...)?
+/// Does `s` train its method as the paper did on the dataset `paper`: plain BatchNorm, the
+/// method's defaults with the dataset's preset applied (DiGN lambda 0.3 on CIFAR-100,
+/// sigma_max 0.6 on Tiny-ImageNet, ...)?
 bool paper_options(const Setting& s, const std::string& paper) {
+  if (s.norm != "bn") return false;
   json expected = objectives::to_json(objectives::MethodConfig::named(s.method));
   const json& preset = run::preset_named(paper).methods;
   if (preset.contains(s.method)) {
@@ -158,7 +159,12 @@ std::vector<Setting> settings_of(const Grid& grid,
       if (existing.label == run.label) s = &existing;
     }
     if (!s) {
-      out.push_back({run.label, run.method, run.arch, run.identity.at("method"), {}});
+      out.push_back({run.label,
+                     run.method,
+                     run.arch,
+                     run.identity.at("method"),
+                     {},
+                     run.identity.at("model").value("norm", "bn")});
       s = &out.back();
     }
     s->reports[run.seed] = reports.at(i);

@@ -28,6 +28,9 @@ struct Setting {
   std::string arch;  ///< the runs' architecture (models/catalog.h: resnet18, densenet121, ...)
   nlohmann::json method_options;
   std::map<uint64_t, std::optional<nlohmann::json>> reports;  ///< seed -> report (none = missing)
+  /// The architecture's normalisation (models::arch_norm): the paper trained plain BatchNorm
+  /// ("bn") only, so "dubin" gets no published values.
+  std::string norm = "bn";
 };
 
 /// A table in the paper's layout: rows of metrics, columns of settings (or the transpose for

@@ -1,5 +1,8 @@
 #include "models/catalog.h"
 
+#include <type_traits>
+#include <utility>
+
 namespace dign::models {
 
 const std::vector<ChoiceEntry<ArchOptions>>& arch_catalog() {
@@ -12,6 +15,25 @@ ArchOptions arch_named(const std::string& name) {
 
 std::string arch_name(const ArchOptions& arch) {
   return choice_name(arch);
+}
+
+namespace {
+template <typename T, typename = void>
+struct HasNorm : std::false_type {};
+template <typename T>
+struct HasNorm<T, std::void_t<decltype(std::declval<const T&>().norm())>> : std::true_type {};
+}  // namespace
+
+std::string arch_norm(const ArchOptions& arch) {
+  return std::visit(
+      [](const auto& o) -> std::string {
+        if constexpr (HasNorm<std::decay_t<decltype(o)>>::value) {
+          return o.norm();
+        } else {
+          return "bn";
+        }
+      },
+      arch);
 }
 
 void check_image_size(const ArchOptions& arch, int64_t side) {

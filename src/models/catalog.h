@@ -34,6 +34,10 @@ ArchOptions arch_named(const std::string& name);
 /// The architecture's name ("resnet18").
 std::string arch_name(const ArchOptions& arch);
 
+/// The architecture's normalisation (ResNet18Options::norm): "bn" or "dubin"; "bn" for the
+/// architectures without the option.
+std::string arch_norm(const ArchOptions& arch);
+
 /// dign::OptionError ("image_size") when `arch` cannot take `side` x `side` images (e.g.
 /// densenet121 below 8 px, where its average pools leave nothing).
 void check_image_size(const ArchOptions& arch, int64_t side);

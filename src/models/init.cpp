@@ -56,6 +56,8 @@ void reset_default_parameters(nn::Module& module, torch::Generator& generator) {
       bn->reset_parameters();  // no draws: weight 1, bias 0, running stats reset
     } else if (auto* bn1 = m.as<nn::BatchNorm1d>()) {
       bn1->reset_parameters();
+    } else if (auto* instance = m.as<nn::InstanceNorm2d>()) {
+      instance->reset_parameters();  // no draws: weight 1, bias 0 (DuBIN's, dual_norm.h)
     } else {
       DIGN_CHECK(m.parameters(/*recurse=*/false).empty(), "reset_parameters: module ", name, " (",
                  m.name(), ") has parameters the default initialisation does not know; ",

@@ -21,10 +21,10 @@ double default_bias_bound(int64_t fan_in);
 
 /// Re-initialises every module under `module` (itself included) in registration order:
 /// Conv2d and Linear weights U(-default_weight_bound, +), biases U(-default_bias_bound, +);
-/// BatchNorm1d/2d weight 1, bias 0, running statistics reset. Modules without parameters
-/// of their own (buffers such as Normalize's statistics) are left alone. Parameters must be
-/// on the generator's device. dign::Error for any other module holding parameters: its
-/// architecture must override ClassifierImpl::reset_parameters.
+/// BatchNorm1d/2d and InstanceNorm2d weight 1, bias 0, running statistics reset. Modules
+/// without parameters of their own (buffers such as Normalize's statistics) are left alone.
+/// Parameters must be on the generator's device. dign::Error for any other module holding
+/// parameters: its architecture must override ClassifierImpl::reset_parameters.
 void reset_default_parameters(torch::nn::Module& module, torch::Generator& generator);
 
 }  // namespace dign::models

@@ -5,6 +5,7 @@
 // (wide_resnet_options.h) stack basic blocks; ResNet-50 (resnet50_options.h) bottlenecks.
 // The pooling is adaptive, so every variant takes any input size; where the paper's code pools
 // a fixed 4x4 (32x32 with the CIFAR stem, 64x64 with the 7x7/2 one) it computes the same.
+// ResNet-18's norm "dubin" builds AugMax's ResNet18_DuBIN (dual_norm.h) under the same names.
 //
 //   auto net = make_classifier(ResNet18Options().width(16), ModelData().num_classes(10));
 //   auto logits = net->forward(images);  // images: [N,3,32,32] in [0,1]
@@ -13,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "models/batch_norm.h"
 #include "models/classifier.h"
+#include "models/dual_norm.h"
 #include "models/resnet_options.h"
 
 namespace dign::models {
@@ -30,16 +31,18 @@ class ResidualBlockImpl : public torch::nn::Module {
 };
 
 /// The basic block: 3x3 conv (stride) - BN - ReLU - 3x3 conv - BN, plus the shortcut, ReLU.
+/// `first` normalises after the first conv, `rest` after the second and on the shortcut.
 class BasicBlockImpl : public ResidualBlockImpl {
  public:
-  BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride);
+  BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride,
+                 NormKind first = NormKind::batch, NormKind rest = NormKind::batch);
   torch::Tensor forward(const torch::Tensor& x) override;
   double flops(int64_t& h, int64_t& w) const override;
 
  private:
   int64_t stride_ = 1;
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
-  BatchNorm2d bn1_{nullptr}, bn2_{nullptr};
+  torch::nn::AnyModule bn1_, bn2_;
   torch::nn::Sequential shortcut_{nullptr};
 };
 
@@ -53,12 +56,15 @@ enum class ResNetStem {
 /// "cifar" or "tiny" (a resolved stem name, resolve_stem) as a ResNetStem.
 ResNetStem resnet_stem(const std::string& name);
 
-/// Makes one block from `in_planes` channels at `planes` planes and `stride`.
+/// Makes one block of stage `stage` (from 0) from `in_planes` channels at `planes` planes and
+/// `stride`.
 using BlockFactory = std::function<std::shared_ptr<ResidualBlockImpl>(
-    int64_t in_planes, int64_t planes, int64_t stride)>;
+    int64_t in_planes, int64_t planes, int64_t stride, int64_t stage)>;
 
 struct ResNetLayout {
   ResNetStem stem = ResNetStem::cifar;
+  /// The stem's normalisation (the blocks choose their own).
+  NormKind stem_norm = NormKind::batch;
   /// Planes of each stage; the stem has as many channels as the first stage's planes.
   std::vector<int64_t> widths;
   /// Blocks in each stage.
@@ -68,8 +74,10 @@ struct ResNetLayout {
   BlockFactory block;
 };
 
-/// The layout of ResNet-18: two basic blocks at each of `widths` (4 stages).
-ResNetLayout resnet18_layout(const std::vector<int64_t>& widths, ResNetStem stem);
+/// The layout of ResNet-18: two basic blocks at each of `widths` (4 stages), normalised by
+/// `norm` ("bn" or "dubin", resnet_options.h).
+ResNetLayout resnet18_layout(const std::vector<int64_t>& widths, ResNetStem stem,
+                             const std::string& norm);
 
 class ResNetImpl : public ClassifierImpl {
  public:
@@ -81,7 +89,7 @@ class ResNetImpl : public ClassifierImpl {
   ResNetStem stem_kind_ = ResNetStem::cifar;
   Normalize normalize_{nullptr};
   torch::nn::Conv2d stem_{nullptr};
-  BatchNorm2d stem_bn_{nullptr};
+  torch::nn::AnyModule stem_bn_;
   torch::nn::Sequential stages_{nullptr};
   torch::nn::Linear classifier_{nullptr};
 };

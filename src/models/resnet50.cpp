@@ -90,7 +90,7 @@ Classifier make_classifier(const ResNet50Options& options, const ModelData& data
   layout.widths = {w, 2 * w, 4 * w, 8 * w};
   layout.blocks = {3, 4, 6, 3};
   layout.expansion = kExpansion;
-  layout.block = [](int64_t in_planes, int64_t planes, int64_t stride) {
+  layout.block = [](int64_t in_planes, int64_t planes, int64_t stride, int64_t /*stage*/) {
     return std::make_shared<BottleneckImpl>(in_planes, planes, stride);
   };
   return std::make_shared<ResNet50Impl>(layout, data);

@@ -23,6 +23,21 @@ inline std::string resolve_stem(const std::string& stem, int64_t image_size) {
   return image_size >= kTinyStemFromImageSize ? "tiny" : "cifar";
 }
 
+/// The normalisation of the ResNet-18 family: "bn" (BatchNorm everywhere: the paper's, AugMax
+/// as the paper's code runs it included) or "dubin" (the original AugMax's ResNet18_DuBIN,
+/// models/dual_norm.h: DuBIN as bn1 of every block of stages 1-3, a dual BatchNorm everywhere
+/// else; only --method augmax routes images through its auxiliary BatchNorms). Records without
+/// it (before --norm) read as "bn".
+inline constexpr const char* kNormHelp =
+    "bn (BatchNorm: the paper's, its AugMax included) or dubin (the original AugMax's DuBIN: "
+    "instance + dual BatchNorm, the auxiliary one for AugMax images; --method augmax only)";
+
+/// dign::OptionError ("norm") unless `norm` is bn or dubin.
+inline void validate_norm(const std::string& norm) {
+  DIGN_CHECK_OPTION(norm == "bn" || norm == "dubin", "norm", "expected bn or dubin, got '", norm,
+                    "'");
+}
+
 /// dign::OptionError ("stem") unless `stem` is auto, cifar or tiny.
 inline void validate_stem(const std::string& stem) {
   DIGN_CHECK_OPTION(stem == "auto" || stem == "cifar" || stem == "tiny", "stem",
@@ -42,6 +57,8 @@ struct ResNet18Options {
   DIGN_ARG(int64_t, width) = 64;
   /// The stem (resolve_stem). Default: auto (CIFAR below 64 px, Tiny-ImageNet from 64 px).
   DIGN_ARG(std::string, stem) = "auto";
+  /// The normalisation (kNormHelp). Default: bn (the paper's).
+  DIGN_ARG(std::string, norm) = "bn";
 
  public:
   template <typename Visit>
@@ -50,12 +67,14 @@ struct ResNet18Options {
     visit("stem", stem_,
           "auto (cifar below 64 px, tiny from 64 px), cifar (3x3/1) or tiny (7x7/2, the "
           "paper's Tiny-ImageNet model)");
+    visit("norm", norm_, kNormHelp);
   }
   /// The bound keeps a hostile file from asking for a huge model.
   void validate() const {
     DIGN_CHECK_OPTION(width() >= 1 && width() <= 4096, "width", "expected 1 to 4096, got ",
                       width());
     validate_stem(stem());
+    validate_norm(norm());
   }
   /// Any size fits: a padded convolution or pooling never maps a side to 0 and the final
   /// pooling is adaptive (the paper's fixed 4x4 pool is the same at 32 px with the CIFAR stem

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "models/classifier.h"
+#include "models/dual_norm.h"
 #include "models/scripted_classifier.h"
 
 namespace dign::models {
@@ -70,6 +71,39 @@ Definition batch_norm_definition(const nn::BatchNorm2dImpl& bn) {
                       "    return torch.batch_norm(x, self.weight, self.bias, self.running_mean, "
                       "self.running_var, self.training, {}, {}, True)\n",
                       literal(*o.momentum()), literal(o.eps()))};
+}
+
+Definition instance_norm_definition(const nn::InstanceNorm2dImpl& instance) {
+  const auto& o = instance.options;
+  DIGN_CHECK(o.affine() && !o.track_running_stats(),
+             "export: only affine InstanceNorm2d without running statistics is covered");
+  return {"InstanceNorm2d",
+          fmt::format("def forward(self, x):\n"
+                      "    return torch.instance_norm(x, self.weight, self.bias, None, None, True, "
+                      "{}, {}, False)\n",
+                      literal(o.momentum()), literal(o.eps()))};
+}
+
+/// AugMax's layers (dual_norm.h) under the main route, the route of evaluation: PyTorch runs
+/// the network as dign evaluates it (the auxiliary BatchNorms are kept, unused).
+Definition dual_norm_definition(const DuBINImpl* dubin) {
+  if (dubin == nullptr) {
+    return {"DualBatchNorm2d",
+            "def forward(self, x):\n"
+            "    return self.main.forward(x)\n"};
+  }
+  const int64_t half = dubin->instance_channels();
+  if (half == 0) {
+    return {"DuBIN",
+            "def forward(self, x):\n"
+            "    return self.batch_norm.forward(x)\n"};
+  }
+  return {"DuBIN",
+          fmt::format("def forward(self, x):\n"
+                      "    a = self.instance_norm.forward(torch.narrow(x, 1, 0, {0}))\n"
+                      "    b = self.batch_norm.forward(torch.narrow(x, 1, {0}, x.size(1) - {0}))\n"
+                      "    return torch.cat([a, b], 1)\n",
+                      half)};
 }
 
 Definition sequential_definition(const nn::SequentialImpl& sequential) {
@@ -145,6 +179,9 @@ Definition composite_definition(const std::string& name) {
 Definition definition(nn::Module& m) {
   if (auto* conv = m.as<nn::Conv2d>()) return conv_definition(*conv);
   if (auto* bn = m.as<nn::BatchNorm2d>()) return batch_norm_definition(*bn);
+  if (auto* instance = m.as<nn::InstanceNorm2d>()) return instance_norm_definition(*instance);
+  if (m.as<DualBatchNorm2d>() != nullptr) return dual_norm_definition(nullptr);
+  if (auto* dubin = m.as<DuBIN>()) return dual_norm_definition(dubin);
   if (auto* linear = m.as<nn::Linear>()) {
     return {"Linear", fmt::format("def forward(self, x):\n"
                                   "    return torch.linear(x, self.weight, {})\n",

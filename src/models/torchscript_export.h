@@ -2,10 +2,11 @@
 // A dign model as a TorchScript module that Python runs with torch.jit.load(FILE)(x). C++ cannot
 // script a torch::nn module, so each module of the network is rebuilt as a torch::jit::Module
 // holding the same tensors under the same names, with its forward pass written as TorchScript
-// source and compiled (Module::define). The modules covered: Conv2d, BatchNorm2d, Linear,
-// Sequential, dign's Normalize, and the blocks and networks of ResNet-18, Wide-ResNet-18,
-// ResNet-50 and DenseNet-121. Anything else is a one-line error naming the covered
-// architectures.
+// source and compiled (Module::define). The modules covered: Conv2d, BatchNorm2d, InstanceNorm2d,
+// Linear, Sequential, dign's Normalize, AugMax's DualBatchNorm2d and DuBIN (dual_norm.h: the main
+// route, evaluation's), and the blocks and networks of ResNet-18 (--norm bn or dubin),
+// Wide-ResNet-18, ResNet-50 and DenseNet-121. Anything else is a one-line error naming the
+// covered architectures.
 //
 //   torch::jit::Module scripted = to_torchscript(*model);   // model in eval mode
 //   std::vector<uint8_t> bytes = torchscript_bytes(scripted, record_json);

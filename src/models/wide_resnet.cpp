@@ -9,7 +9,7 @@ Classifier make_classifier(const WideResNet18Options& options, const ModelData& 
   const auto widths = options.stage_widths();
   return std::make_shared<ResNetImpl>(
       resnet18_layout({widths.begin(), widths.end()},
-                      resnet_stem(resolve_stem(options.stem(), data.image_size()))),
+                      resnet_stem(resolve_stem(options.stem(), data.image_size())), options.norm()),
       data);
 }
 

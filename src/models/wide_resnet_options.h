@@ -27,6 +27,8 @@ struct WideResNet18Options {
   DIGN_ARG(double, width_multiplier) = 5.0;
   /// As ResNet18Options::stem. Default: auto.
   DIGN_ARG(std::string, stem) = "auto";
+  /// As ResNet18Options::norm. Default: bn.
+  DIGN_ARG(std::string, norm) = "bn";
 
  public:
   template <typename Visit>
@@ -36,6 +38,7 @@ struct WideResNet18Options {
     visit("stem", stem_,
           "auto (cifar below 64 px, tiny from 64 px), cifar (3x3/1) or tiny (7x7/2, the "
           "paper's Tiny-ImageNet model)");
+    visit("norm", norm_, kNormHelp);
   }
   /// From 1/64 (a first stage of 1 channel) to 64 (4096 channels, resnet18's bound): the bound
   /// keeps a hostile file from asking for a huge model.
@@ -45,6 +48,7 @@ struct WideResNet18Options {
                       "width_multiplier", "expected 0.015625 (1/64) to 64, got ",
                       width_multiplier());
     validate_stem(stem());
+    validate_norm(norm());
   }
   /// Any size fits, as ResNet18Options::check_image_size.
   void check_image_size(int64_t /*side*/) const {}

@@ -5,8 +5,9 @@
 // weights searched against the model (attacks/augmax_search.h: 10 signed steps of 0.1, model in
 // eval mode). The chains and the AugMix view are made on the loader's threads, with a severity
 // drawn per image from 1..10 (the paper's code; AugMax's own: 3); the weight search runs in
-// the objective, before the training forwards. Plain BatchNorm: AugMax's DuBIN normalisation
-// is not used (the paper's code has none).
+// the objective, before the training forwards. Plain BatchNorm by default, as the paper's code;
+// with the original AugMax's DuBIN model (--norm dubin, models/dual_norm.h) the AugMax images are
+// searched and trained on under its auxiliary BatchNorms, the other views under the main ones.
 //
 //   auto objective = make_objective(AugMaxOptions().augmax_steps(5));
 #include <cstdint>
@@ -28,7 +29,8 @@ struct AugMaxOptions : MethodTraits {
   static constexpr const char* kName = "augmax";
   static constexpr const char* kSummary =
       "cross-entropy + 12 * Jensen-Shannon over the clean, an AugMix and an adversarially mixed "
-      "AugMax view";
+      "AugMax view; plain BatchNorm, as the paper's code (--norm dubin: the original AugMax's "
+      "DuBIN)";
   DIGN_ARG(AugMixViewSettings, augmix) = AugMixViewSettings();
   /// Signed steps of the mixing weights. Default: 10 (the paper's code; AugMax's README).
   DIGN_ARG(int64_t, augmax_steps) = 10;
@@ -59,6 +61,7 @@ struct AugMaxOptions : MethodTraits {
   }
   int64_t forward_passes() const { return 3; }
   int64_t attack_passes() const { return augmax_steps(); }
+  bool routes_auxiliary_norm() const { return true; }
 };
 
 std::unique_ptr<Objective> make_objective(const AugMaxOptions& options);

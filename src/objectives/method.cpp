@@ -1,6 +1,7 @@
 #include "objectives/method.h"
 
 #include "core/choice.h"
+#include "core/error.h"
 
 namespace dign::objectives {
 
@@ -30,6 +31,17 @@ int64_t MethodConfig::attack_passes() const {
 
 TestTimeEnsemble MethodConfig::test_time_ensemble() const {
   return std::visit([](const auto& o) { return o.test_time_ensemble(); }, options);
+}
+
+bool MethodConfig::routes_auxiliary_norm() const {
+  return std::visit([](const auto& o) { return o.routes_auxiliary_norm(); }, options);
+}
+
+void check_method_fits_arch(const MethodConfig& method, const models::ArchOptions& arch) {
+  DIGN_CHECK_OPTION(models::arch_norm(arch) != "dubin" || method.routes_auxiliary_norm(), "norm",
+                    "dubin is for --method augmax only (only AugMax routes images through the "
+                    "auxiliary BatchNorm), got --method ",
+                    method.name(), "; expected bn");
 }
 
 const std::vector<ChoiceEntry<MethodOptions>>& method_catalog() {

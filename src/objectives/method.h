@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/choice.h"
+#include "models/catalog.h"
 #include "objectives/adversarial_training.h"
 #include "objectives/augmax.h"
 #include "objectives/augmix.h"
@@ -52,7 +53,12 @@ struct MethodConfig {
   int64_t forward_passes() const;
   int64_t attack_passes() const;
   TestTimeEnsemble test_time_ensemble() const;
+  bool routes_auxiliary_norm() const;
 };
+
+/// dign::OptionError ("norm") when `arch` normalises with AugMax's dual BatchNorms (--norm
+/// dubin) and `method` routes no image through the auxiliary ones (they would never train).
+void check_method_fits_arch(const MethodConfig& method, const models::ArchOptions& arch);
 
 /// Every method with its defaults, in MethodOptions' order.
 const std::vector<ChoiceEntry<MethodOptions>>& method_catalog();

@@ -36,6 +36,9 @@ struct MethodTraits {
   int64_t attack_passes() const { return 0; }
   /// The ensemble a model trained so records for evaluation.
   TestTimeEnsemble test_time_ensemble() const { return {}; }
+  /// Whether the method trains some images under the auxiliary route of AugMax's dual
+  /// BatchNorms (--norm dubin, models/dual_norm.h): only AugMax does.
+  bool routes_auxiliary_norm() const { return false; }
 };
 
 }  // namespace dign::objectives

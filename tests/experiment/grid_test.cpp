@@ -122,6 +122,33 @@ TEST(Grid, BadInputIsOneLineNamingTheFileAndEntry) {
   EXPECT_EQ(e.find('\n'), std::string::npos);
 }
 
+TEST(Grid, DubinIsASettingOfItsOwnAndBatchNormKeepsTheNames) {
+  // norm joined the model's options after grids had named their runs: "bn" spelled out keeps
+  // the pinned names (NamesAreStableAndFollowTheSettingsOnly), "dubin" is another run with a
+  // label of its own, so that tables do not merge it with plain AugMax.
+  json j = base_grid();
+  j["runs"] = json::parse(R"([{"method": "augmax", "seed": 0,
+                               "model": [{"arch": "resnet18", "norm": "bn"},
+                                         {"arch": "resnet18", "norm": "dubin"}]},
+                              {"method": "standard", "seed": 0,
+                               "model": {"arch": "resnet18", "norm": "bn"}}])");
+  const Grid g = parse_grid(j, "norm.json");
+  ASSERT_EQ(g.runs.size(), 3u);
+  EXPECT_EQ(g.runs[2].name, "standard-resnet18-s0-6870c5bb");
+  EXPECT_FALSE(g.runs[0].identity.at("model").contains("norm"));
+  EXPECT_EQ(g.runs[1].identity.at("model").at("norm"), "dubin");
+  EXPECT_NE(g.runs[0].name, g.runs[1].name);
+  EXPECT_EQ(g.runs[0].label, "augmax");
+  EXPECT_EQ(g.runs[1].label, "augmax norm=dubin");
+  EXPECT_EQ(g.runs[1].options.out, "/tmp/nowhere/" + g.runs[1].name);
+  // DuBIN with another method: one line naming the entry and norm.
+  j["runs"] = json::parse(R"([{"method": "dign",
+                               "model": {"arch": "resnet18", "norm": "dubin"}}])");
+  const std::string e = error_of([&] { parse_grid(j, "norm.json"); });
+  EXPECT_TRUE(contains(e, "norm.json: runs[0]: norm: dubin is for --method augmax only")) << e;
+  EXPECT_EQ(e.find('\n'), std::string::npos);
+}
+
 TEST(Grid, AttacksTakeTheRulesOfDignEvalUnderTheirKeys) {
   // dign eval's ranges (eval/attack_options.h), reported under the grid file's key.
   auto attack_error = [](const std::string& attack) {

@@ -100,6 +100,20 @@ std::vector<Setting> settings(const std::string& runs, double acc = 0.9) {
   return settings_of(g, std::vector<std::optional<json>>(g.runs.size(), report(acc)));
 }
 
+TEST(Tables, AugMaxWithDubinIsNotThePapersAugMax) {
+  // The paper's AugMax is plain BatchNorm (baselines.md section 6): its values sit beside that
+  // setting only.
+  const auto s = settings(R"([{"method": "augmax",
+                               "model": [{"arch": "resnet18"},
+                                         {"arch": "resnet18", "norm": "dubin"}]}])");
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].norm, "bn");
+  EXPECT_EQ(s[1].norm, "dubin");
+  const auto tables = build_tables(s, "cifar10");
+  EXPECT_EQ(tables[0].paper[0][0], 94.1);  // Table 1: AugMax clean
+  EXPECT_EQ(tables[0].paper[0][1], std::nullopt);
+}
+
 TEST(Tables, ADenseNetRunGetsTable3sValues) {
   const auto s = settings(R"([{"model": "densenet121", "method": ["standard", "augmix"]}])");
   ASSERT_EQ(s.size(), 2u);

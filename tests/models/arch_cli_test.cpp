@@ -8,6 +8,7 @@
 #include "core/file_io.h"
 #include "data/image_test_util.h"
 #include "dign_process.h"
+#include "models/dual_norm.h"
 #include "run/load_run.h"
 #include "test_util.h"
 
@@ -93,6 +94,39 @@ TEST_F(ArchCli, BadArchitectureOptionsNameTheirFlag) {
   expect_one_line_error(train_args("--arch resnet50 --stem tiny"), {"--stem", "resnet18, wrn18"});
 }
 
+TEST_F(ArchCli, DubinIsAnAugMaxOptionOfTheResNet18FamilyAndItsRunEvaluates) {
+  // Refused before anything is written: another method (dign is the default), an architecture
+  // without the option, an unknown value.
+  expect_one_line_error(
+      train_args("--width 2 --norm dubin"),
+      {"--norm", "dubin is for --method augmax only", "got --method dign", "auxiliary BatchNorm"});
+  expect_one_line_error(train_args("--width 2 --method augmix --norm dubin"),
+                        {"--norm", "got --method augmix"});
+  expect_one_line_error(train_args("--arch densenet121 --growth-rate 2 --norm dubin"),
+                        {"--norm", "resnet18, wrn18", "not of --arch densenet121"});
+  expect_one_line_error(train_args("--arch resnet50 --width 2 --norm bn"),
+                        {"--norm", "resnet18, wrn18"});
+  expect_one_line_error(train_args("--width 2 --method augmax --norm ibn"),
+                        {"--norm", "expected bn or dubin, got 'ibn'"});
+  // AugMax with DuBIN trains, records the norm, and its best checkpoint evaluates (main route).
+  const auto r = testing::run_dign(
+      train_args("--width 2 --method augmax --augmax-steps 1 --norm dubin --concat-views "
+                 "--memory-format channels-last"),
+      dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(model_record().at("model_options").at("norm"), "dubin");
+  const auto run = run::load_run(dir.str("run"), "best");
+  EXPECT_TRUE(models::has_dual_norm(*run.model));
+  const auto eval = testing::run_dign("eval --model " + dir.str("run") +
+                                          " --data synthetic --synthetic-train 40 "
+                                          "--synthetic-test 20 --quiet --report " +
+                                          dir.str("eval.json"),
+                                      dir);
+  EXPECT_EQ(eval.code, 0) << eval.err;
+  const auto report = nlohmann::json::parse(read_text_file(dir.str("eval.json")));
+  EXPECT_EQ(report.at("model").at("norm"), "dubin") << report.dump();
+}
+
 TEST_F(ArchCli, ImagesTooSmallForDenseNetAreRefusedUnderImageSizeBeforeAnythingIsWritten) {
   // An ImageFolder of 6x6 images: densenet121's three 2x2 pools leave nothing of them.
   for (const char* split : {"train", "test"}) {
@@ -120,9 +154,11 @@ TEST_F(ArchCli, ImagesTooSmallForDenseNetAreRefusedUnderImageSizeBeforeAnythingI
 TEST_F(ArchCli, HelpListsTheArchitecturesAndTheirFlagsWithDefaults) {
   const auto help = testing::run_dign("train --help", dir);
   EXPECT_EQ(help.code, 0) << help.err;
-  for (const char* shown :
-       {"resnet18|wrn18|densenet121|resnet50", "--growth-rate INT=12 ",
-        "--width-multiplier FLOAT=5 ", "--stem TEXT=auto ", "--width INT=64 "}) {
+  for (const char* shown : {"resnet18|wrn18|densenet121|resnet50", "--growth-rate INT=12 ",
+                            "--width-multiplier FLOAT=5 ", "--stem TEXT=auto ", "--width INT=64 ",
+                            "--norm TEXT=bn ", "dubin (the original AugMax's DuBIN",
+                            "plain BatchNorm, as the paper's code (--norm "
+                            "dubin: the original AugMax's DuBIN)"}) {
     EXPECT_TRUE(contains(help.out, shown)) << shown << "\n" << help.out;
   }
 }

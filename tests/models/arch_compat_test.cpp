@@ -49,6 +49,7 @@ TEST(ArchCompat, ADign02ModelRecordBuildsTheSameNetwork) {
   const ModelRecord record = parse_model_record(nlohmann::json::parse(kRecord02), "config.json");
   EXPECT_EQ(record.data.image_size(), 0);
   EXPECT_EQ(std::get<ResNet18Options>(record.arch).stem(), "auto");
+  EXPECT_EQ(std::get<ResNet18Options>(record.arch).norm(), "bn");  // no --norm then: BatchNorm
   EXPECT_EQ(digest_of(make_model(record)), kDigest02);
   // As it did, at any input size: the CIFAR stem, 3x3.
   EXPECT_EQ(make_model(record)->named_parameters()["stem.weight"].size(3), 3);

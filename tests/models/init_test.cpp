@@ -122,6 +122,34 @@ TEST(Init, BatchNormIsResetWithoutDraws) {
   EXPECT_TRUE(torch::equal(torch::rand({4}, gen), torch::rand({4}, fresh)));
 }
 
+TEST(Init, DubinsInstanceNormIsResetWithoutDrawsAndTheSeedDecidesTheRest) {
+  // --norm dubin adds InstanceNorm2d (affine: weight 1, bias 0, as PyTorch's) and a second
+  // BatchNorm per layer: none of them draws, so two models from one seed are bitwise equal.
+  const auto dubin = ResNet18Options().width(4).norm("dubin");
+  auto a = make_classifier(dubin, ModelData()), b = make_classifier(dubin, ModelData());
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : a->parameters()) p.fill_(3);
+  }
+  auto g = make_generator(torch::kCPU, 1), g_again = make_generator(torch::kCPU, 1);
+  a->reset_parameters(g);
+  b->reset_parameters(g_again);
+  expect_same_state(*a, *b, "dubin, seed 1 twice");
+  const auto params = a->named_parameters();
+  EXPECT_TRUE(torch::equal(params["stages.0.bn1.instance_norm.weight"], torch::ones({2})));
+  EXPECT_TRUE(torch::equal(params["stages.0.bn1.instance_norm.bias"], torch::zeros({2})));
+  EXPECT_TRUE(torch::equal(params["stem_bn.auxiliary.weight"], torch::ones({4})));
+  // The convolutions draw what the plain network's draw, in the same order.
+  auto plain = resnet18(4, 10);
+  auto g_plain = make_generator(torch::kCPU, 1);
+  plain->reset_parameters(g_plain);
+  for (const auto& item : plain->named_parameters()) {
+    if (item.value().dim() > 1) {
+      EXPECT_TRUE(bitwise_equal(item.value(), params[item.key()])) << item.key();
+    }
+  }
+}
+
 TEST(Init, DrawsOnlyFromTheGivenGenerator) {
   auto net = resnet18(4, 10);  // construction itself uses the global generator
   torch::manual_seed(99);

@@ -101,6 +101,53 @@ TEST(ResNet18, TinyStemForwardAndBackwardAt64Pixels) {
   EXPECT_GT(net->named_parameters()["stem.weight"].grad().abs().sum().item<double>(), 0);
 }
 
+TEST(ResNet18, DubinAddsTheAuxiliaryBatchNormsToThePublishedCount) {
+  // --norm dubin (AugMax's ResNet18_DuBIN), counted by hand at width w = 64, 10 classes.
+  // BatchNorm channels of ResNet-18: stem w; stage 1: 4 x w (bn1, bn2 of 2 blocks); stages 2-4:
+  // 5 x planes (bn1, bn2 of 2 blocks + the shortcut's): w + 4w + 5 * 2w + 5 * 4w + 5 * 8w = 75w
+  // = 4,800, i.e. 9,600 affine parameters of the 11,173,962.
+  // DuBIN replaces bn1 of the 6 blocks of stages 1-3: 2 * (w + 2w + 4w) = 14w = 896 channels;
+  // the other 61w = 3,904 channels become dual BatchNorms.
+  //   a dual BatchNorm over C channels: 2C (main) + 2C (auxiliary) = 4C, i.e. 2C more;
+  //   a DuBIN over C (even) channels: 2 (C/2) InstanceNorm + 4 (C/2) dual BatchNorm = 3C, C more
+  //   (the auxiliary BatchNorm's C; InstanceNorm's affine takes the half the main one lost).
+  // Extra: 2 * 3,904 + 896 = 8,704, so 11,173,962 + 8,704 = 11,182,666.
+  const auto net = make_model(ResNet18Options().norm("dubin"));
+  EXPECT_EQ(count_parameters(*net), 11182666);
+  const auto params = net->named_parameters();
+  EXPECT_EQ(params["stem_bn.auxiliary.weight"].numel(), 64);
+  EXPECT_EQ(params["stages.0.bn1.instance_norm.weight"].numel(), 32);
+  EXPECT_EQ(params["stages.0.bn1.batch_norm.auxiliary.weight"].numel(), 32);
+  EXPECT_EQ(params["stages.5.bn1.instance_norm.bias"].numel(), 128);  // stage 3, last block
+  EXPECT_EQ(params["stages.6.bn1.main.weight"].numel(), 512);  // stage 4: dual BatchNorms only
+  EXPECT_EQ(params["stages.2.shortcut.1.auxiliary.weight"].numel(), 128);
+  EXPECT_EQ(params["stages.7.bn2.auxiliary.bias"].numel(), 512);
+  EXPECT_FALSE(params.contains("stages.6.bn1.instance_norm.weight"));
+  // The default norm keeps the names and count of plain ResNet-18.
+  EXPECT_TRUE(make_model(ResNet18Options())->named_parameters().contains("stages.0.bn1.weight"));
+}
+
+TEST(ResNet18, DubinTrainsAndEvaluatesAtAnyWidthUnderBothRoutes) {
+  // Width 1: stage 1's DuBIN has one channel and no instance half; wrn18 builds it too.
+  for (const ArchOptions& arch :
+       {ArchOptions(ResNet18Options().width(1).norm("dubin")),
+        ArchOptions(ResNet18Options().width(3).norm("dubin")),
+        ArchOptions(WideResNet18Options().width_multiplier(0.03125).norm("dubin"))}) {
+    auto net = make_model(arch, ModelData().num_classes(3));
+    net->train();
+    const auto x = torch::rand({2, 3, 16, 16});
+    {
+      NormRouteGuard auxiliary(*net, NormRoute::auxiliary);
+      net->forward(x).sum().backward();
+    }
+    net->eval();
+    EXPECT_EQ(net->forward(x).sizes(), (std::vector<int64_t>{2, 3})) << arch_name(arch);
+  }
+  EXPECT_EQ(testing::option_error_field(ResNet18Options().norm("ibn")), "norm");
+  EXPECT_EQ(testing::option_error_field(WideResNet18Options().norm("BN")), "norm");
+  EXPECT_EQ(testing::option_error_field(ResNet18Options().norm("dubin")), "none");
+}
+
 TEST(ModelRegistry, UnknownNamesAreNamed) {
   const auto message = testing::error_of([] { arch_named("vgg"); });
   EXPECT_TRUE(testing::contains(message, "arch")) << message;

@@ -79,6 +79,8 @@ INSTANTIATE_TEST_SUITE_P(
     Models, EveryArchitecture,
     ::testing::Values(Case{"resnet18_cifar", ResNet18Options().width(2), 32},
                       Case{"resnet18_tiny", ResNet18Options().width(2), 64},
+                      // AugMax's DuBIN (odd widths: a 1-channel instance half): the main route.
+                      Case{"resnet18_dubin", ResNet18Options().width(3).norm("dubin"), 32},
                       Case{"wrn18", WideResNet18Options().width_multiplier(0.05), 32},
                       Case{"densenet121", DenseNet121Options().growth_rate(2), 32},
                       Case{"resnet50", ResNet50Options().width(2), 48}),

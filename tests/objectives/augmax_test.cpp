@@ -2,8 +2,12 @@
 // search's domain and ascent, its loss from the definition, options.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "attacks/augmax_search.h"
 #include "core/torch_rng.h"
+#include "models/dual_norm.h"
+#include "models/registry.h"
 #include "objectives/augmax.h"
 #include "objectives/divergence.h"
 #include "objectives/method.h"
@@ -103,6 +107,123 @@ TEST(AugMaxObjective, LossIsCleanCrossEntropyPlusTwelveTimesJsOverCleanAugMixAnd
   EXPECT_NEAR(out.loss.item<double>(), ce + 12.0 * js, 1e-12);
 }
 
+/// ResNet-18 --norm dubin at width 4 for 4 classes, from a fixed seed, with every auxiliary
+/// BatchNorm's affine and running statistics moved off the main one's, so that the route shows
+/// in train and in eval mode.
+models::Classifier dubin_model() {
+  auto model = models::make_model(models::ResNet18Options().width(4).norm("dubin"),
+                                  models::ModelData().num_classes(4));
+  auto generator = make_generator(torch::kCPU, 5);
+  model->reset_parameters(generator);
+  torch::NoGradGuard no_grad;
+  for (auto& item : model->named_parameters()) {
+    if (testing::contains(item.key(), "auxiliary.")) item.value().uniform_(0.5, 1.5, generator);
+  }
+  for (auto& item : model->named_buffers()) {
+    if (!testing::contains(item.key(), "auxiliary.running_")) continue;
+    item.value().uniform_(testing::contains(item.key(), "mean") ? -0.2 : 0.8, 1.2, generator);
+  }
+  model->train();
+  return model;
+}
+
+/// 4 images [4,3,8,8] with an AugMix view and AugMax's chains, from a fixed seed.
+Batch dubin_batch() {
+  auto generator = make_generator(torch::kCPU, 8);
+  Batch batch{torch::rand({4, 3, 8, 8}, generator), torch::arange(4, torch::kLong)};
+  batch.views[kAugMixViews[0]] = torch::rand({4, 3, 8, 8}, generator);
+  batch.views[kAugMaxChains] = stacked(torch::rand({4, kAugMaxChainCount, 3, 8, 8}, generator));
+  return batch;
+}
+
+int64_t tracked(const models::Classifier& model, const std::string& bn) {
+  return model->named_buffers()[bn + ".num_batches_tracked"].item<int64_t>();
+}
+
+TEST(AugMaxObjective, WithDubinTheAugMaxViewTakesTheAuxiliaryBatchNormsTheOthersTheMain) {
+  // augmax_training_ddp.py:256-281: route A for the search and the AugMax forward, route M for
+  // the AugMix and clean forwards. Replayed by hand on a copy of the model.
+  auto model = dubin_model(), replay = dubin_model();
+  const Batch batch = dubin_batch();
+  auto objective = make_objective(MethodConfig{AugMaxOptions()});
+  auto gen = make_generator(torch::kCPU, 12);
+  const auto out = objective->compute(*model, batch, gen);
+
+  auto replay_gen = make_generator(torch::kCPU, 12);
+  torch::Tensor augmax;
+  {
+    models::NormRouteGuard auxiliary(*replay, models::NormRoute::auxiliary);
+    const auto& stack = batch.view(kAugMaxChains);
+    const auto chains = stack.view({4, 3, kAugMaxChainCount, 8, 8}).permute({0, 2, 1, 3, 4});
+    const auto found =
+        attacks::augmax_search(*replay, batch.images, chains, batch.labels, {}, replay_gen);
+    augmax = replay->forward(found.images);
+  }
+  const auto augmix = replay->forward(batch.view(kAugMixViews[0]));
+  const auto clean = replay->forward(batch.images);
+  const double expected =
+      (cross_entropy(clean, batch.labels) + 12.0 * jensen_shannon({clean, augmix, augmax}).mean())
+          .item<double>();
+  EXPECT_NEAR(out.loss.item<double>(), expected, 1e-5);
+  // The search ran in eval mode (no statistics); the training forwards: AugMax once through the
+  // auxiliary BatchNorms, AugMix and clean through the main ones.
+  for (const char* layer : {"stem_bn", "stages.0.bn1.batch_norm", "stages.7.bn2"}) {
+    EXPECT_EQ(tracked(model, std::string(layer) + ".auxiliary"), 1) << layer;
+    EXPECT_EQ(tracked(model, std::string(layer) + ".main"), 2) << layer;
+  }
+  // Afterwards every dual layer is on the main route: evaluation uses the main BatchNorms.
+  for (const auto& m : model->modules()) {
+    if (auto* dual = m->as<models::DualBatchNorm2d>()) {
+      EXPECT_EQ(dual->route(), models::NormRoute::main);
+    }
+  }
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const auto evaluated = model->forward(batch.images);
+  models::NormRouteGuard auxiliary(*model, models::NormRoute::auxiliary);
+  EXPECT_GT((evaluated - model->forward(batch.images)).abs().max().item<double>(), 1e-4);
+}
+
+TEST(AugMaxObjective, WithDubinTheCleanLossTrainsOnlyTheMainBatchNorms) {
+  // js_weight 0: the loss is the clean view's cross-entropy, which never meets an auxiliary
+  // BatchNorm: their gradients are exactly 0, while the main ones and InstanceNorm's move.
+  auto model = dubin_model();
+  auto options = AugMaxOptions();
+  options.augmix().js_weight(0.0);
+  auto objective = make_objective(MethodConfig{options});
+  auto gen = make_generator(torch::kCPU, 12);
+  objective->compute(*model, dubin_batch(), gen).loss.backward();
+  for (const auto& item : model->named_parameters()) {
+    const auto& grad = item.value().grad();
+    const double size = grad.defined() ? grad.abs().max().item<double>() : 0.0;
+    if (testing::contains(item.key(), "auxiliary.")) {
+      EXPECT_EQ(size, 0.0) << item.key();
+    } else if (testing::contains(item.key(), "main.") ||
+               testing::contains(item.key(), "instance_norm.")) {
+      EXPECT_GT(size, 0.0) << item.key();
+    }
+  }
+  // With the JS term the AugMax view trains the auxiliary ones too.
+  auto both = dubin_model();
+  auto full = make_objective(MethodConfig{AugMaxOptions()});
+  auto gen2 = make_generator(torch::kCPU, 12);
+  full->compute(*both, dubin_batch(), gen2).loss.backward();
+  const auto aux = both->named_parameters()["stages.0.bn1.batch_norm.auxiliary.weight"].grad();
+  ASSERT_TRUE(aux.defined());
+  EXPECT_GT(aux.abs().max().item<double>(), 0.0);
+}
+
+TEST(AugMaxObjective, WithDubinAndConcatViewsTheAugMaxViewIsAForwardOfItsOwn) {
+  auto model = dubin_model();
+  auto objective = make_objective(MethodConfig{AugMaxOptions().concat_views(true)});
+  auto gen = make_generator(torch::kCPU, 12);
+  const auto out = objective->compute(*model, dubin_batch(), gen);
+  EXPECT_TRUE(std::isfinite(out.loss.item<double>()));
+  // One forward of AugMix + clean joined (main), one of AugMax alone (auxiliary).
+  EXPECT_EQ(tracked(model, "stem_bn.main"), 1);
+  EXPECT_EQ(tracked(model, "stem_bn.auxiliary"), 1);
+}
+
 TEST(AugMaxOptions, ViewsTraitsAndFieldErrors) {
   const MethodConfig augmax = MethodConfig::named("augmax");
   const auto views = augmax.views();
@@ -112,6 +233,8 @@ TEST(AugMaxOptions, ViewsTraitsAndFieldErrors) {
   EXPECT_EQ(views[1].stacked, 3);
   EXPECT_EQ(augmax.forward_passes(), 3);
   EXPECT_EQ(augmax.attack_passes(), 10);
+  EXPECT_TRUE(augmax.routes_auxiliary_norm());  // the one method --norm dubin trains
+  EXPECT_FALSE(MethodConfig::named("augmix").routes_auxiliary_norm());
   auto field_of = [](const MethodConfig& c) { return testing::option_error_field(c); };
   EXPECT_EQ(field_of({AugMaxOptions().augmax_steps(-1)}), "augmax_steps");
   EXPECT_EQ(field_of({AugMaxOptions().augmax_step_size(-0.1)}), "augmax_step_size");

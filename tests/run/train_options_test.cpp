@@ -50,6 +50,48 @@ TEST(TrainOptions, ConfigWithoutSyncBnIsPerRankBatchNorm) {
   EXPECT_THROW(train_options_from_json(j), Error);
 }
 
+TEST(TrainOptions, ConfigRecordsTheNormAndOneWithoutItIsBatchNorm) {
+  TrainOptions o;
+  o.out = "runs/x";
+  o.method = objectives::MethodConfig::named("augmax");
+  o.model = models::WideResNet18Options().norm("dubin");
+  nlohmann::json j = to_json(o);
+  EXPECT_EQ(j.at("model").at("norm"), "dubin");
+  EXPECT_EQ(models::arch_norm(train_options_from_json(j).model), "dubin");
+  EXPECT_EQ(to_json(TrainOptions()).at("model").at("norm"), "bn");
+  j["model"].erase("norm");  // a config.json written before --norm
+  const TrainOptions old = train_options_from_json(j);
+  EXPECT_EQ(std::get<models::WideResNet18Options>(old.model).norm(), "bn");
+  // dign 0.1's layout (the architecture beside the other options) reads as bn too.
+  j.erase("model");
+  j["arch"] = "resnet18";
+  j["width"] = 8;
+  EXPECT_EQ(models::arch_norm(train_options_from_json(j).model), "bn");
+  EXPECT_EQ(models::arch_norm(models::DenseNet121Options()), "bn");  // no such option
+}
+
+TEST(TrainOptions, DubinIsForAugMaxOnly) {
+  // Only AugMax routes images through the auxiliary BatchNorms: with any other method they
+  // would never train, and evaluation would not use them.
+  TrainOptions o;
+  o.out = "x";
+  o.model = models::ResNet18Options().norm("dubin");
+  for (const char* method : {"dign", "standard", "augmix", "at"}) {
+    o.method = objectives::MethodConfig::named(method);
+    const std::string e = testing::error_of([&] { o.validate(); });
+    EXPECT_TRUE(testing::contains(e, "norm: dubin is for --method augmax only") &&
+                testing::contains(e, std::string("got --method ") + method) &&
+                testing::contains(e, "auxiliary BatchNorm"))
+        << e;
+    EXPECT_EQ(testing::option_error_field(o), "norm");
+  }
+  o.method = objectives::MethodConfig::named("augmax");
+  EXPECT_NO_THROW(o.validate());
+  o.model = models::ResNet18Options().norm("ibn");
+  EXPECT_TRUE(testing::contains(testing::error_of([&] { o.validate(); }),
+                                "norm: expected bn or dubin, got 'ibn'"));
+}
+
 TEST(TrainOptions, ValidationNamesTheOption) {
   TrainOptions o;
   o.out = "x";
