@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <numeric>
+#include <vector>
 
 #include "core/error.h"
 #include "core/parallel.h"
@@ -61,30 +63,35 @@ GeneratedSet::GeneratedSet(const data::ImageSet& images, const GenerateOptions& 
 }
 
 void GeneratedSet::read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const {
-  read_rows(c, s, begin, count, 0, 1, out);
+  std::vector<int64_t> rows(static_cast<size_t>(std::max<int64_t>(count, 0)));
+  std::iota(rows.begin(), rows.end(), 0);
+  read_rows(c, s, begin, count, rows, out);
 }
 
-void GeneratedSet::read_rows(size_t c, size_t s, int64_t begin, int64_t count, int64_t first,
-                             int64_t step, uint8_t* out) const {
+void GeneratedSet::read_rows(size_t c, size_t s, int64_t begin, int64_t count,
+                             const std::vector<int64_t>& rows, uint8_t* out) const {
   DIGN_CHECK(c < entries_.size() && s < severities_.size() && begin >= 0 && count >= 0 &&
-                 begin + count <= size() && first >= 0 && step >= 1,
+                 begin + count <= size(),
              "generated corruptions: read outside the set");
+  for (const int64_t i : rows) {
+    DIGN_CHECK(i >= 0 && i < count, "generated corruptions: row ", i, " outside [0, ", count, ")");
+  }
   const int h = static_cast<int>(height_), w = static_cast<int>(width_);
-  const int64_t rows = first < count ? (count - first + step - 1) / step : 0;
-  parallel_chunks(rows, options_.threads, [&](int64_t from, int64_t to) {
-    for (int64_t k = from; k < to; ++k) {
-      const int64_t i = first + k * step;
-      const int64_t index = begin + i;
-      // The source image is only read: wrapping it without a copy is safe.
-      const cv::Mat rgb(h, w, CV_8UC3, const_cast<uint8_t*>(images_.image(index)));
-      cv::Mat result =
-          corrupt_image(*entries_[c], rgb, severities_[s], options_.seed, index, context_);
-      if (options_.final_jpeg_quality > 0) {
-        result = jpeg_round_trip(result, options_.final_jpeg_quality);
-      }
-      std::memcpy(out + i * image_bytes(), result.data, static_cast<size_t>(image_bytes()));
-    }
-  });
+  parallel_chunks(
+      static_cast<int64_t>(rows.size()), options_.threads, [&](int64_t from, int64_t to) {
+        for (int64_t k = from; k < to; ++k) {
+          const int64_t i = rows[static_cast<size_t>(k)];
+          const int64_t index = begin + i;
+          // The source image is only read: wrapping it without a copy is safe.
+          const cv::Mat rgb(h, w, CV_8UC3, const_cast<uint8_t*>(images_.image(index)));
+          cv::Mat result =
+              corrupt_image(*entries_[c], rgb, severities_[s], options_.seed, index, context_);
+          if (options_.final_jpeg_quality > 0) {
+            result = jpeg_round_trip(result, options_.final_jpeg_quality);
+          }
+          std::memcpy(out + i * image_bytes(), result.data, static_cast<size_t>(image_bytes()));
+        }
+      });
 }
 
 nlohmann::json GeneratedSet::describe() const {

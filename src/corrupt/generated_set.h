@@ -59,7 +59,7 @@ class GeneratedSet : public data::CorruptedSet {
 
   void read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const override;
   /// Generates the selected rows only, on the worker threads.
-  void read_rows(size_t c, size_t s, int64_t begin, int64_t count, int64_t first, int64_t step,
+  void read_rows(size_t c, size_t s, int64_t begin, int64_t count, const std::vector<int64_t>& rows,
                  uint8_t* out) const override;
   nlohmann::json describe() const override;
 

@@ -19,10 +19,13 @@ const std::vector<std::string>& default_noise_set() {
   return names;
 }
 
-void CorruptedSet::read_rows(size_t c, size_t s, int64_t begin, int64_t count, int64_t first,
-                             int64_t step, uint8_t* out) const {
-  DIGN_CHECK(first >= 0 && step >= 1, "corrupted set: read_rows: bad stride");
-  for (int64_t i = first; i < count; i += step) read(c, s, begin + i, 1, out + i * image_bytes());
+void CorruptedSet::read_rows(size_t c, size_t s, int64_t begin, int64_t count,
+                             const std::vector<int64_t>& rows, uint8_t* out) const {
+  for (const int64_t i : rows) {
+    DIGN_CHECK(i >= 0 && i < count, "corrupted set: read_rows: row ", i, " outside [0, ", count,
+               ")");
+    read(c, s, begin + i, 1, out + i * image_bytes());
+  }
 }
 
 void CorruptedSet::relabel_by_name(const std::vector<std::string>& order) {

@@ -45,12 +45,12 @@ class CorruptedSet {
   /// Copies images [begin, begin + count) of corruptions()[c] at severities()[s] into
   /// `out` (count * image_bytes() bytes, uint8 HWC RGB). Thread-safe.
   virtual void read(size_t c, size_t s, int64_t begin, int64_t count, uint8_t* out) const = 0;
-  /// As read, but only the images at positions first, first + step, ... of the range, each to
-  /// its own place in `out` (count * image_bytes() bytes); the other places are left as they
-  /// are. A rank of a sharded evaluation scores those rows only (distributed/sharded_eval.h),
-  /// so a generated set need not corrupt the others. The default reads them one by one.
-  virtual void read_rows(size_t c, size_t s, int64_t begin, int64_t count, int64_t first,
-                         int64_t step, uint8_t* out) const;
+  /// As read, but only the images at `rows` (positions in [0, count) of the range), each to its
+  /// own place in `out` (count * image_bytes() bytes); the other places are left as they are.
+  /// A rank of a sharded evaluation scores its rows only (distributed::shard_positions), so a
+  /// generated set need not corrupt the others. The default reads them one by one.
+  virtual void read_rows(size_t c, size_t s, int64_t begin, int64_t count,
+                         const std::vector<int64_t>& rows, uint8_t* out) const;
   /// Where the images come from, for the report's provenance.
   virtual nlohmann::json describe() const = 0;
 

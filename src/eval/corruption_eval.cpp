@@ -53,20 +53,20 @@ CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::C
       }
     }
   }
-  // A rank of a sharded evaluation scores rows rank, rank + size, ... of each batch
-  // (score_batch): it reads (for a generated set: corrupts) only those; the others stay zero.
+  // A rank of a sharded evaluation scores its rows of each batch only (score_batch): it reads
+  // (for a generated set: corrupts) only those; the others stay zero.
   const distributed::EvalShards* shards = options.shards.get();
-  const int64_t first = shards != nullptr ? shards->rank : 0;
-  const int64_t step = shards != nullptr ? shards->size : 1;
-  auto fetch = [&set, first, step](Job job) {
+  const bool sharded = shards != nullptr && shards->size > 1;
+  auto fetch = [&set, shards, sharded](Job job) {
     RawBatch raw;
     raw.begin = job.begin;
     raw.count = job.count;
     raw.pixels.resize(static_cast<size_t>(job.count * set.image_bytes()));
-    if (step == 1) {
+    if (!sharded) {
       set.read(job.c, job.s, job.begin, job.count, raw.pixels.data());
     } else {
-      set.read_rows(job.c, job.s, job.begin, job.count, first, step, raw.pixels.data());
+      set.read_rows(job.c, job.s, job.begin, job.count,
+                    distributed::shard_positions(job.count, *shards), raw.pixels.data());
     }
     return raw;
   };

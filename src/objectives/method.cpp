@@ -37,7 +37,9 @@ bool MethodConfig::routes_auxiliary_norm() const {
   return std::visit([](const auto& o) { return o.routes_auxiliary_norm(); }, options);
 }
 
-void check_method_fits_arch(const MethodConfig& method, const models::ArchOptions& arch) {
+void validate_method_and_arch(const MethodConfig& method, const models::ArchOptions& arch) {
+  method.validate();
+  choice_validate(arch);
   DIGN_CHECK_OPTION(models::arch_norm(arch) != "dubin" || method.routes_auxiliary_norm(), "norm",
                     "dubin is for --method augmax only (only AugMax routes images through the "
                     "auxiliary BatchNorm), got --method ",

@@ -56,9 +56,10 @@ struct MethodConfig {
   bool routes_auxiliary_norm() const;
 };
 
+/// Validates the method's and the architecture's options, then that they fit together:
 /// dign::OptionError ("norm") when `arch` normalises with AugMax's dual BatchNorms (--norm
 /// dubin) and `method` routes no image through the auxiliary ones (they would never train).
-void check_method_fits_arch(const MethodConfig& method, const models::ArchOptions& arch);
+void validate_method_and_arch(const MethodConfig& method, const models::ArchOptions& arch);
 
 /// Every method with its defaults, in MethodOptions' order.
 const std::vector<ChoiceEntry<MethodOptions>>& method_catalog();

@@ -10,9 +10,7 @@ namespace dign::run {
 
 void TrainOptions::validate() const {
   DIGN_CHECK_OPTION(!out.empty(), "out", "a run directory is required");
-  method.validate();
-  choice_validate(model);
-  objectives::check_method_fits_arch(method, model);
+  objectives::validate_method_and_arch(method, model);
   augment::parse_augment_list(augment, "augment");
   DIGN_CHECK_OPTION(epochs >= 1, "epochs", "expected at least 1, got ", epochs);
   DIGN_CHECK_OPTION(batch_size >= 2, "batch_size", "expected at least 2 (BatchNorm), got ",

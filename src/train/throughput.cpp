@@ -21,9 +21,7 @@
 namespace dign::train {
 
 void ThroughputOptions::validate() const {
-  method.validate();
-  choice_validate(model);
-  objectives::check_method_fits_arch(method, model);
+  objectives::validate_method_and_arch(method, model);
   DIGN_CHECK_OPTION(batch_size >= 1, "batch_size", "expected at least 1, got ", batch_size);
   DIGN_CHECK_OPTION(image_size >= 8 && image_size <= 1024, "image_size", "expected 8 to 1024, got ",
                     image_size);

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <sstream>
-#include <utility>
+#include <vector>
 
 #include "core/file_io.h"
 #include "corrupt/digital.h"
@@ -62,35 +62,39 @@ TEST(GeneratedSet, EqualsCorruptImageWhateverTheThreadsAndBatches) {
   }
 }
 
-TEST(GeneratedSet, ReadRowsGeneratesTheStridedRowsOnlyAsReadDoes) {
-  // A sharded evaluation's rank reads rows first, first + step, ... of a batch: those equal
-  // read's, the others stay as they were (here 0xAB), for the set's own override and for the
-  // base class's one-by-one default.
+TEST(GeneratedSet, ReadRowsGeneratesTheGivenRowsOnlyAsCorruptImageDoes) {
+  // A sharded evaluation's rank reads its rows of a batch (strided, distributed::shard_positions):
+  // each equals corrupt_image at its index, the others stay as they were (here 0xAB), for the
+  // set's own override and for the base class's one-by-one default.
   const auto images = small_set(7);
   const auto set = generate_corrupted(images, options(2));
   const auto bytes = static_cast<size_t>(set->image_bytes());
-  std::vector<uint8_t> all(6 * bytes);
-  set->read(2, 0, 1, 6, all.data());
-  for (const auto& [first, step] : {std::pair{0, 2}, {1, 2}, {2, 3}, {0, 1}, {5, 4}, {6, 2}}) {
-    std::vector<uint8_t> rows(6 * bytes, 0xAB);
-    set->read_rows(2, 0, 1, 6, first, step, rows.data());
+  const std::vector<std::vector<int64_t>> cases = {{0, 2, 4}, {1, 3, 5}, {2, 5}, {}, {5}};
+  for (const auto& rows : cases) {
+    std::vector<uint8_t> got(6 * bytes, 0xAB);
+    set->read_rows(2, 0, 1, 6, rows, got.data());  // images 1-6 at severity 2 (sorted first)
     std::vector<uint8_t> by_default(6 * bytes, 0xAB);
-    set->data::CorruptedSet::read_rows(2, 0, 1, 6, first, step, by_default.data());
-    EXPECT_EQ(rows, by_default) << first << " " << step;
+    set->data::CorruptedSet::read_rows(2, 0, 1, 6, rows, by_default.data());
+    EXPECT_EQ(got, by_default) << rows.size();
     for (int64_t i = 0; i < 6; ++i) {
-      const bool mine = i >= first && (i - first) % step == 0;
-      const auto row = rows.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(i) * bytes);
-      if (mine) {
-        EXPECT_TRUE(std::equal(row, row + static_cast<std::ptrdiff_t>(bytes),
-                               all.begin() + static_cast<std::ptrdiff_t>(i * bytes)))
-            << first << " " << step << " row " << i;
+      const auto row = got.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(i) * bytes);
+      if (std::find(rows.begin(), rows.end(), i) != rows.end()) {
+        const cv::Mat rgb(32, 32, CV_8UC3, const_cast<uint8_t*>(images.image(1 + i)));
+        const cv::Mat expected =
+            corrupt_image(find_corruption(set->corruptions()[2]), rgb, 2, 11, 1 + i, Context{});
+        EXPECT_EQ(0, std::memcmp(expected.data, &*row, bytes)) << "row " << i;
       } else {
         EXPECT_TRUE(std::all_of(row, row + static_cast<std::ptrdiff_t>(bytes),
                                 [](uint8_t v) { return v == 0xAB; }))
-            << first << " " << step << " row " << i;
+            << "row " << i;
       }
     }
   }
+  EXPECT_TRUE(contains(error_of([&] {
+                         std::vector<uint8_t> out(6 * bytes);
+                         set->read_rows(2, 0, 1, 6, {6}, out.data());
+                       }),
+                       "row 6 outside [0, 6)"));
 }
 
 TEST(GeneratedSet, DefaultsAndBadOptions) {
