@@ -13,7 +13,7 @@ mkdir -p "$out"
 rm -f "$out"/*.json
 ninja -C build dign loader_bench >/dev/null
 methods=$(build/dign train --help | sed -n 's/.*--method TEXT:{\([^}]*\)}.*/\1/p' | tr ',' ' ')
-[ -n "$methods" ] || methods="standard dign gn rse augmix dign-augmix augmax at trades"
+[ -n "$methods" ] || methods="standard dign gn rse augmix dign-augmix augmax deepaugment at trades"
 for m in $methods; do
   echo "$m..." >&2
   build/dign bench train --method "$m" --width "$width" --batch-size 128 --iters "$iters" \

@@ -123,8 +123,17 @@ std::string report_csv(const nlohmann::json& report) {
                        number(c["oe"], 6), number(c["sharpness"], 6), csv_extra_cells(report, c));
   }
   for (const auto& a : report.value("adversarial", nlohmann::json::array())) {
-    out += fmt::format("{} {} eps={},,,{},{},{},,,,{}\n", a.at("attack").get<std::string>(),
-                       a.at("norm").get<std::string>(), number(a["epsilon"], 6),
+    // The whole attack in the condition cell, as the Markdown row has it (older reports lack
+    // the step fields).
+    std::string settings;
+    if (a.contains("steps")) {
+      settings =
+          fmt::format(" steps={} step_size={} random_start={} restarts={}",
+                      a.at("steps").get<int64_t>(), number(a["step_size"], 6),
+                      a.at("random_start").get<bool>() ? 1 : 0, a.at("restarts").get<int64_t>());
+    }
+    out += fmt::format("{} {} eps={}{},,,{},{},{},,,,{}\n", a.at("attack").get<std::string>(),
+                       a.at("norm").get<std::string>(), number(a["epsilon"], 6), settings,
                        a.at("images").get<int64_t>(), number(a["accuracy"], 6),
                        number(a["accuracy_se"], 6), csv_extra_cells(report, a));
   }

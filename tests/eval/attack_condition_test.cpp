@@ -125,7 +125,9 @@ TEST(AttackCondition, ReportRowsInMarkdownAndCsv) {
                                          "start, 1 restart(s), 4 images | 0.7500 |"),
             std::string::npos)
       << report_markdown(report);
-  EXPECT_NE(report_csv(report).find("pgd linf eps=0.031373,,,4,0.750000,"), std::string::npos)
+  EXPECT_NE(report_csv(report).find("pgd linf eps=0.031373 steps=20 step_size=0.003922 "
+                                    "random_start=1 restarts=1,,,4,0.750000,"),
+            std::string::npos)
       << report_csv(report);
 }
 

@@ -7,6 +7,7 @@
 #include "core/torch_rng.h"
 #include "objectives/adversarial_training.h"
 #include "objectives/divergence.h"
+#include "objectives/gradient_check.h"
 #include "objectives/method.h"
 #include "objectives/objective.h"
 #include "objectives/registry.h"
@@ -109,6 +110,19 @@ TEST(Trades, FromAnExactZeroStartTheKlGradientVanishes) {
   const auto kl = kl_divergence(target, model.forward(x)).sum();
   const auto grad = torch::autograd::grad({kl}, {x})[0];
   EXPECT_LT(grad.abs().max().item<double>(), 1e-12);
+}
+
+// Under l_inf PGD the attack's image is locally constant in the weights (sign steps, then the
+// projection), so the whole loss, attack included, is differentiable there with the gradient
+// the training backward computes with the attack's image held fixed.
+TEST(AdversarialTraining, GradientMatchesFiniteDifferences) {
+  testing::expect_gradient_matches_finite_differences(MethodConfig{AdversarialTrainingOptions()},
+                                                      testing::small_batch(5));
+}
+
+TEST(Trades, GradientMatchesFiniteDifferences) {
+  testing::expect_gradient_matches_finite_differences(MethodConfig{TradesOptions().beta(2.0)},
+                                                      testing::small_batch(5));
 }
 
 TEST(AdversarialOptions, OutOfRangeValuesNameTheirField) {

@@ -8,6 +8,7 @@
 #include "objectives/augmix.h"
 #include "objectives/dign_augmix.h"
 #include "objectives/divergence.h"
+#include "objectives/gradient_check.h"
 #include "objectives/method.h"
 #include "objectives/noise.h"
 #include "objectives/registry.h"
@@ -27,13 +28,6 @@ Batch batch_with_views(int64_t n) {
     batch.views[name] = at::empty({n, 3, 2, 2}, torch::kDouble).uniform_(0.0, 1.0, gen);
   }
   return batch;
-}
-
-double loss_of(const MethodConfig& config, models::ClassifierImpl& model, const Batch& batch,
-               uint64_t seed) {
-  auto objective = make_objective(config);
-  auto gen = make_generator(torch::kCPU, seed);
-  return objective->compute(model, batch, gen).loss.item<double>();
 }
 
 TEST(AugMixObjective, LossIsCleanCrossEntropyPlusTwelveTimesJsOverTheThreeViews) {
@@ -89,43 +83,14 @@ TEST(DignAugMixObjective, LossIsDignsPlusTheJsTermWithOneCleanForward) {
   EXPECT_NEAR(out.loss.item<double>(), ce + 0.3 * kl + 12.0 * js, 1e-12);
 }
 
-// The gradient of each new loss with respect to the weights against central differences,
-// with the same draws (the generator is re-seeded for every evaluation).
-void expect_gradient_matches_finite_differences(const MethodConfig& config) {
-  FixedLinearClassifier model;
-  const auto batch = batch_with_views(5);
-  {
-    auto objective = make_objective(config);
-    auto gen = make_generator(torch::kCPU, 4);
-    objective->compute(model, batch, gen).loss.backward();
-  }
-  auto& weight = model.linear()->weight;
-  const auto analytic = weight.grad().clone();
-  const double h = 1e-6;
-  double max_error = 0;
-  for (int64_t i = 0; i < weight.numel(); ++i) {
-    torch::NoGradGuard no_grad;
-    auto flat = weight.view({-1});
-    const double saved = flat[i].item<double>();
-    flat[i] = saved + h;
-    const double up = loss_of(config, model, batch, 4);
-    flat[i] = saved - h;
-    const double down = loss_of(config, model, batch, 4);
-    flat[i] = saved;
-    max_error = std::max(max_error,
-                         std::abs(analytic.view({-1})[i].item<double>() - (up - down) / (2 * h)));
-  }
-  EXPECT_GT(analytic.abs().max().item<double>(), 1e-3);
-  EXPECT_LT(max_error, 1e-7) << config.name();
-}
-
 TEST(AugMixObjective, GradientMatchesFiniteDifferences) {
-  expect_gradient_matches_finite_differences(MethodConfig{AugMixOptions()});
+  testing::expect_gradient_matches_finite_differences(MethodConfig{AugMixOptions()},
+                                                      batch_with_views(5));
 }
 
 TEST(DignAugMixObjective, GradientMatchesFiniteDifferences) {
-  expect_gradient_matches_finite_differences(
-      MethodConfig{DignAugMixOptions().sigma_max(0.4).lambda(0.5)});
+  testing::expect_gradient_matches_finite_differences(
+      MethodConfig{DignAugMixOptions().sigma_max(0.4).lambda(0.5)}, batch_with_views(5));
 }
 
 TEST(MultiView, ConcatenatedViewsGiveTheSameLossAndGradientForEveryMultiViewMethod) {

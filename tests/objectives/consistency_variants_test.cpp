@@ -8,6 +8,7 @@
 #include "core/torch_rng.h"
 #include "objectives/dign.h"
 #include "objectives/divergence.h"
+#include "objectives/gradient_check.h"
 #include "objectives/method.h"
 #include "objectives/noise.h"
 #include "objectives/objective.h"
@@ -102,6 +103,14 @@ TEST(NoiseMasking, WithoutMaskingTheDrawsAreUnchanged) {
   auto a = make_generator(torch::kCPU, 5), b = make_generator(torch::kCPU, 5);
   EXPECT_TRUE(torch::equal(add_diverse_gaussian_noise(zeros, 0.2, a),
                            add_diverse_gaussian_noise(zeros, 0.2, b, 1.0)));
+}
+
+TEST(DignVariants, GradientMatchesFiniteDifferencesWithJsAndWithMasking) {
+  const auto batch = testing::small_batch(5);
+  testing::expect_gradient_matches_finite_differences(
+      MethodConfig{DignOptions().consistency("js").lambda(0.7).sigma_max(0.5)}, batch);
+  testing::expect_gradient_matches_finite_differences(
+      MethodConfig{DignOptions().mask_prob(0.2).lambda(0.7).sigma_max(0.5)}, batch);
 }
 
 TEST(DignVariants, OptionsOutOfRangeNameTheirField) {
