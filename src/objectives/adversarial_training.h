@@ -17,7 +17,8 @@ namespace dign::objectives {
 struct AdversarialTrainingOptions : MethodTraits {
   static constexpr const char* kName = "at";
   static constexpr const char* kSummary =
-      "cross-entropy on PGD adversarial examples, l_inf 8/255, 7 steps (Eq. 2)";
+      "cross-entropy on PGD adversarial examples, l_inf 8/255, 7 steps (Eq. 2); the adversarial "
+      "images are kept in [0,1] (the paper's code does not clamp them)";
   DIGN_ARG(TrainingAttack, attack) = TrainingAttack();
 
  public:

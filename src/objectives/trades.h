@@ -20,7 +20,9 @@ namespace dign::objectives {
 struct TradesOptions : MethodTraits {
   static constexpr const char* kName = "trades";
   static constexpr const char* kSummary =
-      "cross-entropy + beta * KL to a PGD-maximised perturbation (Eq. 3)";
+      "cross-entropy + beta * KL to a PGD-maximised perturbation (Eq. 3); the attack starts from "
+      "0.001 N(0, I) (the paper's code starts from 0, where the KL's gradient is exactly zero) "
+      "and keeps images in [0,1] (the paper's code does not clamp them)";
   /// Weight of the KL term. Default: 3.0 (the paper's code; 6.0 in TRADES' papers).
   DIGN_ARG(double, beta) = 3.0;
   DIGN_ARG(TrainingAttack, attack) = TrainingAttack();
