@@ -1,5 +1,6 @@
 
 #include <memory>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -10,6 +11,7 @@
 #include "corrupt/preview.h"
 #include "corrupt/write_set.h"
 #include "corrupt/write_tree.h"
+#include "data/dataset.h"
 
 namespace dign::cli {
 
@@ -22,19 +24,27 @@ struct CorruptCommandOptions {
   std::string layout = "auto";
   std::string preview;
   int64_t preview_index = 0;
+  int64_t test_limit = 0;
   int threads = 0;
   bool quiet = false;
 };
 
 int run_corrupt(const CorruptCommandOptions& o) {
   DIGN_CHECK(!o.out.empty() || !o.preview.empty(), "--out: an output directory is required");
+  DIGN_CHECK(o.test_limit >= 0, "--test-limit: expected a count >= 0, got ", o.test_limit);
   const auto progress = make_progress(o.quiet);
   const auto threads = set_threads(o.threads);
   data::DataOptions d = o.data;
   d.threads = threads;
   d.test_only = true;  // only the test split is corrupted
-  const data::Dataset dataset = data::load_dataset(d);
-  const data::ImageSet& test = dataset.test;
+  data::Dataset dataset = data::load_dataset(d);
+  // The images `dign eval --test-limit N` takes, in its order, so that the per-image seeds
+  // (the index in this set) make the same corrupted images as its --corrupted generate.
+  std::vector<int64_t> per_class;
+  const data::ImageSet test =
+      o.test_limit > 0 ? data::subset(dataset.test,
+                                      data::limit_per_class(dataset.test, o.test_limit, &per_class))
+                       : std::move(dataset.test);
   corrupt::GenerateOptions g = o.generate;
   g.threads = threads;
   // Resolves the options and loads the frost photographs once, for the preview and the files.
@@ -63,6 +73,8 @@ int run_corrupt(const CorruptCommandOptions& o) {
       {"data_format", dataset.format},
       {"split", "test"},
       {"images", test.size()},
+      {"test_limit", o.test_limit},
+      {"images_per_class", data::per_class_json(test, per_class)},
       {"content_hash", data::content_hash(test)},
       {"order",
        "the reader's order (ImageFolder: classes sorted, files sorted within each class); the "
@@ -105,6 +117,8 @@ void add_corrupt_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"auto", "npy", "tree"}))
       ->capture_default_str();
   add_corruption_options(*cmd, o->generate);
+  cmd->add_option("--test-limit", o->test_limit,
+                  "Corrupt N test images (0 = all), the ones dign eval --test-limit N uses");
   cmd->add_option("--preview", o->preview,
                   "Also write FILE.png: one test image under every corruption and severity");
   cmd->add_option("--preview-index", o->preview_index, "Test image shown in the preview")

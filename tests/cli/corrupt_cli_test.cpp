@@ -57,6 +57,32 @@ TEST_F(CorruptCli, WritesCifarCLayoutAndEvalReadsTheSameAsGenerated) {
   EXPECT_TRUE(contains(read_text_file(dir.str("mem.csv")), "\nfog,,3,12,"));
 }
 
+// --test-limit writes the images eval --test-limit takes, with eval's per-image seeds.
+TEST_F(CorruptCli, TestLimitWritesTheSubsetEvalGenerates) {
+  const std::string corruptions = " --corruptions shot_noise,contrast --severities 2,5";
+  auto r = run("corrupt " + kData + corruptions + " --test-limit 7 --quiet --out " + dir.str("c"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto manifest = nlohmann::json::parse(read_text_file(dir.str("c/manifest.json")));
+  EXPECT_EQ(manifest["source"]["images"], 7);
+  EXPECT_EQ(manifest["source"]["test_limit"], 7);
+  EXPECT_EQ(manifest["images_per_severity"], 7);
+
+  r = run("train " + kData + " --width 2 --epochs 1 --batch-size 16 --quiet --out " +
+          dir.str("run"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run("eval --model " + dir.str("run") + " " + kData + " --test-limit 7 --corrupted " +
+          dir.str("c") + " --quiet --report " + dir.str("disk.json"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run("eval --model " + dir.str("run") + " " + kData + " --test-limit 7 --corrupted generate" +
+          corruptions + " --quiet --report " + dir.str("mem.json"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto disk = nlohmann::json::parse(read_text_file(dir.str("disk.json")))["corrupted"];
+  const auto mem = nlohmann::json::parse(read_text_file(dir.str("mem.json")))["corrupted"];
+  EXPECT_EQ(disk["images_per_severity"], 7);
+  EXPECT_EQ(disk["all"], mem["all"]);
+  EXPECT_EQ(disk["per_corruption"], mem["per_corruption"]);
+}
+
 TEST_F(CorruptCli, BadInputIsOneLineAndLeavesNothingBehind) {
   struct Case {
     std::string args, expected;
@@ -66,6 +92,7 @@ TEST_F(CorruptCli, BadInputIsOneLineAndLeavesNothingBehind) {
        "unknown corruption 'rain'"},
       {"corrupt " + kData + " --severities 0,6 --out " + dir.str("x"), "--severities"},
       {"corrupt " + kData + " --image-size 48 --out " + dir.str("x"), "64x64"},
+      {"corrupt " + kData + " --test-limit -1 --out " + dir.str("x"), "--test-limit"},
       {"corrupt " + kData + " --corruptions frost --frost-dir " + dir.str("none") + " --out " +
            dir.str("x"),
        dir.str("none")},
