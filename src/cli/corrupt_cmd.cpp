@@ -41,10 +41,7 @@ int run_corrupt(const CorruptCommandOptions& o) {
   // The images `dign eval --test-limit N` takes, in its order, so that the per-image seeds
   // (the index in this set) make the same corrupted images as its --corrupted generate.
   std::vector<int64_t> per_class;
-  const data::ImageSet test =
-      o.test_limit > 0 ? data::subset(dataset.test,
-                                      data::limit_per_class(dataset.test, o.test_limit, &per_class))
-                       : std::move(dataset.test);
+  const data::ImageSet test = data::limit_images(std::move(dataset.test), o.test_limit, &per_class);
   corrupt::GenerateOptions g = o.generate;
   g.threads = threads;
   // Resolves the options and loads the frost photographs once, for the preview and the files.

@@ -89,6 +89,11 @@ std::vector<int64_t> limit_per_class(const ImageSet& set, int64_t limit,
   return indices;
 }
 
+ImageSet limit_images(ImageSet set, int64_t limit, std::vector<int64_t>* per_class) {
+  if (limit <= 0) return set;
+  return subset(set, limit_per_class(set, limit, per_class));
+}
+
 ImageSet subset(const ImageSet& set, const std::vector<int64_t>& indices) {
   ImageSet out;
   out.height = set.height;

@@ -129,10 +129,7 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
   const auto start = std::chrono::steady_clock::now();
   data::Dataset dataset = data::load_dataset(d);
   std::vector<int64_t> per_class;
-  const data::ImageSet test =
-      o.test_limit > 0 ? data::subset(dataset.test,
-                                      data::limit_per_class(dataset.test, o.test_limit, &per_class))
-                       : std::move(dataset.test);
+  const data::ImageSet test = data::limit_images(std::move(dataset.test), o.test_limit, &per_class);
   if (run.scripted) probe_classes(run, test, machine.device, o.data.path);
   DIGN_CHECK_OPTION(run.record.data.num_classes() == test.num_classes(), "data", o.data.path,
                     ": has ", test.num_classes(), " classes but the model was trained on ",

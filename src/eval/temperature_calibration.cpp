@@ -76,10 +76,7 @@ std::string calibration_path(const std::string& run_dir) {
 HeldOutImages held_out_images(const run::RunConfig& config, const data::ImageSet& train_split,
                               const CalibrateOptions& o) {
   const run::TrainOptions& t = config.options;
-  const data::ImageSet train =
-      t.train_limit > 0
-          ? data::subset(train_split, data::limit_per_class(train_split, t.train_limit))
-          : train_split;
+  const data::ImageSet train = data::limit_images(train_split, t.train_limit);
   HeldOutImages out;
   if (t.val_split > 0 && o.split != "train") {
     // Exactly the images training held out (train::prepare_training_data draws them so).
@@ -89,10 +86,7 @@ HeldOutImages held_out_images(const run::RunConfig& config, const data::ImageSet
     const int64_t n = split.second.size();
     DIGN_CHECK_OPTION(o.calib_split <= n, "calib_split", "expected between 1 and ", n,
                       " images (the run's --val-split images), got ", o.calib_split);
-    out.images =
-        o.calib_split > 0
-            ? data::subset(split.second, data::limit_per_class(split.second, o.calib_split))
-            : std::move(split.second);
+    out.images = data::limit_images(std::move(split.second), o.calib_split);
     out.split = "validation";
     return out;
   }

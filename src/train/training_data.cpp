@@ -15,16 +15,8 @@ TrainingData prepare_training_data(const run::TrainOptions& o, int threads) {
   data::DataOptions d = o.data;
   d.threads = threads;
   p.dataset = data::load_dataset(d);
-  p.train =
-      o.train_limit > 0
-          ? data::subset(p.dataset.train,
-                         data::limit_per_class(p.dataset.train, o.train_limit, &p.train_per_class))
-          : p.dataset.train;
-  data::ImageSet test =
-      o.test_limit > 0
-          ? data::subset(p.dataset.test,
-                         data::limit_per_class(p.dataset.test, o.test_limit, &p.test_per_class))
-          : p.dataset.test;
+  p.train = data::limit_images(p.dataset.train, o.train_limit, &p.train_per_class);
+  data::ImageSet test = data::limit_images(p.dataset.test, o.test_limit, &p.test_per_class);
   if (o.val_split > 0) {
     auto [rest, held] = data::split_validation(p.train, o.val_split);
     p.train = std::move(rest);
