@@ -3,7 +3,8 @@
 # ResNet-18 width W (default 16), batch 128, bf16 where the CPU has it (the default precision),
 # and the batch loader's images/s with and without AugMix's and AugMax's views, which must stay
 # well ahead of those methods' steps. Writes build/bench/methods/*.json and prints a Markdown
-# table (also methods.md there). Usage: bench/methods.sh [WIDTH] (ITERS sets the timed steps, default 10)
+# table (also methods.md there).
+# Usage: bench/methods.sh [WIDTH] (ITERS sets the timed steps, default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 width=${1:-16}

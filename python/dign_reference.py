@@ -4,8 +4,8 @@
 A dign model takes float [N,3,H,W] images in [0,1] and returns logits; the training set's
 per-channel mean and standard deviation live inside it as the buffers normalize.mean and
 normalize.inv_std (1 / std), applied as (x - mean) * inv_std. Each class below computes what
-dign's C++ network computes (src/models/resnet.cpp, resnet50.cpp, densenet.cpp), operation for
-operation, so a state dict loads with strict=True and gives dign's logits:
+dign's C++ network computes (src/models/resnet.cpp, resnet50.cpp, densenet.cpp, dual_norm.cpp),
+operation for operation, so a state dict loads with strict=True and gives dign's logits:
 
     import torch, dign_reference
     model = dign_reference.load("model.pth")          # torch.load(..., weights_only=True)
@@ -35,16 +35,51 @@ class Normalize(nn.Module):
         return (x - self.mean) * self.inv_std
 
 
+class DualBatchNorm2d(nn.Module):
+    """AugMax's two BatchNorms (--norm dubin): "main" normalises clean images and evaluation,
+    "auxiliary" the AugMax images in training; `route` picks one (main by default)."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.main = nn.BatchNorm2d(channels)
+        self.auxiliary = nn.BatchNorm2d(channels)
+        self.route = "main"
+
+    def forward(self, x):
+        return self.main(x) if self.route == "main" else self.auxiliary(x)
+
+
+class DuBIN(nn.Module):
+    """AugMax's DuBIN: the first floor(C/2) channels through an affine InstanceNorm2d (no
+    running statistics), the rest through a DualBatchNorm2d; one channel goes wholly to the
+    latter."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.half = channels // 2
+        if self.half > 0:
+            self.instance_norm = nn.InstanceNorm2d(self.half, affine=True)
+        self.batch_norm = DualBatchNorm2d(channels - self.half)
+
+    def forward(self, x):
+        if self.half == 0:
+            return self.batch_norm(x)
+        return torch.cat([self.instance_norm(x[:, :self.half]),
+                          self.batch_norm(x[:, self.half:])], 1)
+
+
 class BasicBlock(nn.Module):
-    def __init__(self, cin, planes, stride):
+    """first: bn1's layer; rest: bn2's and the shortcut's (nn.BatchNorm2d unless --norm dubin)."""
+
+    def __init__(self, cin, planes, stride, first=nn.BatchNorm2d, rest=nn.BatchNorm2d):
         super().__init__()
         self.conv1 = conv(cin, planes, 3, stride)
-        self.bn1 = nn.BatchNorm2d(planes)
+        self.bn1 = first(planes)
         self.conv2 = conv(planes, planes, 3, 1)
-        self.bn2 = nn.BatchNorm2d(planes)
+        self.bn2 = rest(planes)
         self.shortcut = nn.Sequential()
         if stride != 1 or cin != planes:
-            self.shortcut = nn.Sequential(conv(cin, planes, 1, stride), nn.BatchNorm2d(planes))
+            self.shortcut = nn.Sequential(conv(cin, planes, 1, stride), rest(planes))
 
     def forward(self, x):
         out = F.relu(self.bn1(self.conv1(x)))
@@ -79,21 +114,26 @@ class ResNet(nn.Module):
     """ResNet-18 (--arch resnet18: widths w, 2w, 4w, 8w; wrn18: 5x those) and ResNet-50.
 
     stem: "cifar" (3x3/1 convolution), "tiny" (7x7/2, dign's Tiny-ImageNet form) or
-    "imagenet" (7x7/2 and a 3x3/2 max-pool, ResNet-50's).
+    "imagenet" (7x7/2 and a 3x3/2 max-pool, ResNet-50's). norm (BasicBlock only): "bn" or
+    "dubin" (AugMax's: DuBIN as bn1 in stages 1-3, a DualBatchNorm2d everywhere else).
     """
 
     def __init__(self, widths, blocks=(2, 2, 2, 2), block=BasicBlock, stem="cifar",
-                 num_classes=10, mean=(0.5, 0.5, 0.5), std=(0.25, 0.25, 0.25)):
+                 num_classes=10, mean=(0.5, 0.5, 0.5), std=(0.25, 0.25, 0.25), norm="bn"):
         super().__init__()
         expansion = 4 if block is Bottleneck else 1
+        rest = DualBatchNorm2d if norm == "dubin" else nn.BatchNorm2d
         self.max_pool = stem == "imagenet"
         self.normalize = Normalize(mean, std)
         self.stem = conv(3, widths[0], 3, 1) if stem == "cifar" else conv(3, widths[0], 7, 2)
-        self.stem_bn = nn.BatchNorm2d(widths[0])
+        self.stem_bn = rest(widths[0])
         layers, cin = [], widths[0]
         for stage, (planes, count) in enumerate(zip(widths, blocks)):
+            norms = {}
+            if block is BasicBlock:
+                norms = {"first": DuBIN if norm == "dubin" and stage < 3 else rest, "rest": rest}
             for b in range(count):
-                layers.append(block(cin, planes, 2 if stage > 0 and b == 0 else 1))
+                layers.append(block(cin, planes, 2 if stage > 0 and b == 0 else 1, **norms))
                 cin = planes * expansion
         self.stages = nn.Sequential(*layers)
         self.classifier = nn.Linear(cin, num_classes)
@@ -170,7 +210,8 @@ def model_for(state_dict):
         w = stem.shape[0]
         return ResNet([w, 2 * w, 4 * w, 8 * w], (3, 4, 6, 3), Bottleneck, "imagenet", classes)
     widths = [state_dict[f"stages.{i}.conv1.weight"].shape[0] for i in (0, 2, 4, 6)]
-    return ResNet(widths, stem="cifar" if stem.shape[-1] == 3 else "tiny", num_classes=classes)
+    return ResNet(widths, stem="cifar" if stem.shape[-1] == 3 else "tiny", num_classes=classes,
+                  norm="dubin" if "stem_bn.main.weight" in state_dict else "bn")
 
 
 def load(path):

@@ -13,7 +13,8 @@ python3-torch, the LibTorch 1.13 that dign links.
     python/dign_reference.py loaded from torch.load(FILE, weights_only=True) (strict names) give
     dign's probabilities, and `dign eval --model FILE.pt` reads the archive back to the run's.
 
-Usage: interop_test.py --dign BUILD/dign --work DIR [--archs resnet18,densenet121,resnet50]
+Usage: interop_test.py --dign BUILD/dign --work DIR
+       [--archs resnet18,resnet18-dubin,densenet121,resnet50]
 """
 import argparse
 import json
@@ -197,12 +198,16 @@ def part_b(binary, work, archs):
     folder = os.path.join(work, "folder10")
     write_folder(folder, images, [i % 10 for i in range(20)], 10)
     x, y = read_test_split(folder)
-    arch_flags = {"resnet18": ["--width", "2"], "densenet121": ["--growth-rate", "2"],
-                  "resnet50": ["--width", "2"]}
+    # resnet18-dubin: AugMax's DuBIN ResNet-18 (--norm dubin goes with --method augmax).
+    arch_flags = {"resnet18": ["--arch", "resnet18", "--width", "2"],
+                  "resnet18-dubin": ["--arch", "resnet18", "--width", "2", "--norm", "dubin",
+                                     "--method", "augmax"],
+                  "densenet121": ["--arch", "densenet121", "--growth-rate", "2"],
+                  "resnet50": ["--arch", "resnet50", "--width", "2"]}
     for arch in archs:
         run = os.path.join(work, f"run-{arch}")
         dign(binary, "train", "--data", "synthetic", "--synthetic-train", "40",
-             "--synthetic-test", "20", "--arch", arch, *arch_flags[arch], "--epochs", "1",
+             "--synthetic-test", "20", *arch_flags[arch], "--epochs", "1",
              "--batch-size", "16", "--precision", "fp32", "--quiet", "--out", run)
         pt, pth = os.path.join(work, f"{arch}.pt"), os.path.join(work, f"{arch}.pth")
         dign(binary, "export", "--model", run, "--out", pt, "--quiet")
@@ -246,7 +251,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dign", required=True)
     parser.add_argument("--work", required=True)
-    parser.add_argument("--archs", default="resnet18,densenet121,resnet50")
+    parser.add_argument("--archs", default="resnet18,resnet18-dubin,densenet121,resnet50")
     args = parser.parse_args()
     torch.set_num_threads(1)
     shutil.rmtree(args.work, ignore_errors=True)
