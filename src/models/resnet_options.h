@@ -32,6 +32,11 @@ inline constexpr const char* kNormHelp =
     "bn (BatchNorm: the paper's, its AugMax included) or dubin (the original AugMax's DuBIN: "
     "instance + dual BatchNorm, the auxiliary one for AugMax images; --method augmax only)";
 
+/// The help of --stem (resolve_stem), shared by the ResNet-18 family.
+inline constexpr const char* kStemHelp =
+    "auto (cifar below 64 px, tiny from 64 px), cifar (3x3/1) or tiny (7x7/2, the paper's "
+    "Tiny-ImageNet model)";
+
 /// dign::OptionError ("norm") unless `norm` is bn or dubin.
 inline void validate_norm(const std::string& norm) {
   DIGN_CHECK_OPTION(norm == "bn" || norm == "dubin", "norm", "expected bn or dubin, got '", norm,
@@ -64,9 +69,7 @@ struct ResNet18Options {
   template <typename Visit>
   void fields(Visit&& visit) {
     visit("width", width_, "channels of the first stage (later stages double it; 64 = paper)");
-    visit("stem", stem_,
-          "auto (cifar below 64 px, tiny from 64 px), cifar (3x3/1) or tiny (7x7/2, the "
-          "paper's Tiny-ImageNet model)");
+    visit("stem", stem_, kStemHelp);
     visit("norm", norm_, kNormHelp);
   }
   /// The bound keeps a hostile file from asking for a huge model.

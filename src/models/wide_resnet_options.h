@@ -35,9 +35,7 @@ struct WideResNet18Options {
   void fields(Visit&& visit) {
     visit("width_multiplier", width_multiplier_,
           "stage widths 64-128-256-512 times this, rounded down (5 = paper: 320-640-1280-2560)");
-    visit("stem", stem_,
-          "auto (cifar below 64 px, tiny from 64 px), cifar (3x3/1) or tiny (7x7/2, the "
-          "paper's Tiny-ImageNet model)");
+    visit("stem", stem_, kStemHelp);
     visit("norm", norm_, kNormHelp);
   }
   /// From 1/64 (a first stage of 1 channel) to 64 (4096 channels, resnet18's bound): the bound
