@@ -31,7 +31,7 @@ struct CorruptCommandOptions {
 
 int run_corrupt(const CorruptCommandOptions& o) {
   DIGN_CHECK(!o.out.empty() || !o.preview.empty(), "--out: an output directory is required");
-  DIGN_CHECK(o.test_limit >= 0, "--test-limit: expected a count >= 0, got ", o.test_limit);
+  DIGN_CHECK_OPTION(o.test_limit >= 0, "test_limit", "expected a count >= 0, got ", o.test_limit);
   const auto progress = make_progress(o.quiet);
   const auto threads = set_threads(o.threads);
   data::DataOptions d = o.data;
