@@ -89,8 +89,13 @@ std::vector<int64_t> limit_per_class(const ImageSet& set, int64_t limit,
   return indices;
 }
 
-ImageSet limit_images(ImageSet set, int64_t limit, std::vector<int64_t>* per_class) {
+ImageSet limit_images(const ImageSet& set, int64_t limit, std::vector<int64_t>* per_class) {
   if (limit <= 0) return set;
+  return subset(set, limit_per_class(set, limit, per_class));
+}
+
+ImageSet limit_images(ImageSet&& set, int64_t limit, std::vector<int64_t>* per_class) {
+  if (limit <= 0) return std::move(set);
   return subset(set, limit_per_class(set, limit, per_class));
 }
 

@@ -48,8 +48,11 @@ std::vector<int64_t> limit_per_class(const ImageSet& set, int64_t limit,
                                      std::vector<int64_t>* per_class = nullptr);
 
 /// `set` as --train-limit / --test-limit N take it: the limit_per_class images (their counts
-/// per class in `per_class`), or all of `set` when N is 0 (or below).
-ImageSet limit_images(ImageSet set, int64_t limit, std::vector<int64_t>* per_class = nullptr);
+/// per class in `per_class`), or all of `set` when N is 0 (or below). Only the selected images
+/// are copied; pass an rvalue to move the whole set when there is no limit.
+ImageSet limit_images(const ImageSet& set, int64_t limit,
+                      std::vector<int64_t>* per_class = nullptr);
+ImageSet limit_images(ImageSet&& set, int64_t limit, std::vector<int64_t>* per_class = nullptr);
 
 /// {class name: count} of the counts limit_per_class returned; null when there are none.
 nlohmann::json per_class_json(const ImageSet& set, const std::vector<int64_t>& counts);

@@ -29,6 +29,21 @@ TEST(LimitPerClass, TakesFloorNOverCPlusOneForTheFirstClasses) {
   EXPECT_EQ(indices, (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
 }
 
+TEST(LimitImages, SelectsFromAKeptSetOrTakesAWholeOneOver) {
+  const auto set = tiny_set({0, 1, 1, 0, 1}, 2);
+  std::vector<int64_t> per_class;
+  const ImageSet limited = limit_images(set, 3, &per_class);  // quotas 2, 1
+  EXPECT_EQ(limited.labels, (std::vector<int64_t>{0, 1, 0}));
+  EXPECT_EQ(limited.pixels, (std::vector<uint8_t>{0, 0, 0, 1, 1, 1, 3, 3, 3}));
+  EXPECT_EQ(per_class, (std::vector<int64_t>{2, 1}));
+  EXPECT_EQ(set.size(), 5);  // the kept set is untouched
+  EXPECT_EQ(limit_images(set, 0).labels, set.labels);
+  ImageSet whole = set;
+  const ImageSet taken = limit_images(std::move(whole), 0);
+  EXPECT_EQ(taken.pixels, set.pixels);
+  EXPECT_EQ(taken.class_names, set.class_names);
+}
+
 TEST(SplitValidation, HoldsOutAStratifiedSubsetAndKeepsTheRest) {
   const auto set = tiny_set({0, 1, 0, 1, 0, 1}, 2);
   auto [train, val] = split_validation(set, 2);
