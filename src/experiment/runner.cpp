@@ -88,7 +88,8 @@ int do_landscape(const Grid& grid, const std::vector<std::string>& dirs, const R
   l.landscape = spec.options;
   l.machine.threads = o.threads;
   l.machine.device = o.device;
-  progress.message(fmt::format("{}: Figure 2 of {} runs in {}", spec.name, dirs.size(), l.out));
+  progress.message(
+      fmt::format("{}: Figure 2 of {} runs in {}", spec.name, l.model_dirs.size(), l.out));
   landscape::run_landscape(l, progress);
   return 0;
 }

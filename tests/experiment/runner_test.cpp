@@ -1,6 +1,7 @@
 // The runner on tiny synthetic runs: a grid killed during its second run finishes without
 // redoing the first; a run with the same settings elsewhere under the runs root is reused;
-// plan commands are idempotent; --jobs runs them side by side with the same results.
+// plan commands are idempotent; --jobs runs them side by side with the same results; the
+// landscape job measures its labelled runs once they are done.
 #include "experiment/runner.h"
 
 #include <gtest/gtest.h>
@@ -200,6 +201,50 @@ TEST(Runner, TheGridsAttacksReachTheEvaluationAsWritten) {
   const auto state = grid_state(grid)[0];
   EXPECT_EQ(state.stage, Stage::kTrained);
   EXPECT_EQ(evaluation_missing(state.dir + "/eval.json", grid.evaluation), "attack pgd");
+}
+
+/// Progress that keeps its messages, to read what the runner said.
+class RecordingProgress : public SilentProgress {
+ public:
+  void message(const std::string& line) override { lines += line + "\n"; }
+  std::string lines;
+};
+
+TEST(Runner, TheLandscapeJobMeasuresItsLabelledRunsOnceAndOnlyWhenTheyAreDone) {
+  TempDir dir;
+  json g = json::parse(read_text_file(write_grid(dir)));
+  g["runs"] = json::parse(R"([{"method": ["standard", "dign"], "seed": 0},
+                              {"method": "standard", "seed": 1}])");
+  g["landscape"] = json::parse(R"({"labels": ["standard", "dign"], "seed": 0, "limit": 4,
+      "radii": [0, 1], "curvature_samples": 1, "kl_samples": 1, "sigmas": [0.01]})");
+  const std::string file = dir.str("landscape.json");
+  write_file_atomic(file, g.dump(2));
+  const Grid grid = load_grid(file, dir.str("runs"));
+  ASSERT_EQ(grid.runs.size(), 3u);
+  const std::string out = dir.str("runs") + "/" + grid.landscape.name + "/landscape.json";
+  RunnerOptions options;
+  options.threads = 1;
+  RecordingProgress progress;
+  // Asked for alone before its runs exist: a one-line error naming the run it needs.
+  options.only = grid.landscape.name;
+  EXPECT_TRUE(
+      contains(testing::error_of([&] { run_grid(grid, options, progress); }), "to finish first"));
+  EXPECT_FALSE(fs::exists(out));
+  options.only.clear();
+  ASSERT_EQ(run_grid(grid, options, progress), 0);
+  ASSERT_TRUE(fs::exists(out));
+  EXPECT_TRUE(contains(progress.lines, "Figure 2 of 2 runs")) << progress.lines;
+  const json report = json::parse(read_text_file(out));
+  ASSERT_EQ(report.at("models").size(), 2u);  // the seed-0 standard and dign, not seed 1
+  EXPECT_EQ(report["models"][0]["name"], fs::path(grid.runs[0].options.out).filename().string());
+  EXPECT_EQ(report["models"][1]["name"], fs::path(grid.runs[1].options.out).filename().string());
+  EXPECT_EQ(report["models"][0]["images"], 4);
+  // Done once: running the grid again leaves the report as it is.
+  const std::string first = read_text_file(out);
+  progress.lines.clear();
+  ASSERT_EQ(run_grid(grid, options, progress), 0);
+  EXPECT_EQ(read_text_file(out), first);
+  EXPECT_FALSE(contains(progress.lines, "Figure 2")) << progress.lines;
 }
 
 }  // namespace
