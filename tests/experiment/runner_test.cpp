@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "core/file_io.h"
 #include "core/progress.h"
@@ -203,13 +204,6 @@ TEST(Runner, TheGridsAttacksReachTheEvaluationAsWritten) {
   EXPECT_EQ(evaluation_missing(state.dir + "/eval.json", grid.evaluation), "attack pgd");
 }
 
-/// Progress that keeps its messages, to read what the runner said.
-class RecordingProgress : public SilentProgress {
- public:
-  void message(const std::string& line) override { lines += line + "\n"; }
-  std::string lines;
-};
-
 TEST(Runner, TheLandscapeJobMeasuresItsLabelledRunsOnceAndOnlyWhenTheyAreDone) {
   TempDir dir;
   json g = json::parse(read_text_file(write_grid(dir)));
@@ -224,7 +218,8 @@ TEST(Runner, TheLandscapeJobMeasuresItsLabelledRunsOnceAndOnlyWhenTheyAreDone) {
   const std::string out = dir.str("runs") + "/" + grid.landscape.name + "/landscape.json";
   RunnerOptions options;
   options.threads = 1;
-  RecordingProgress progress;
+  std::ostringstream said;  // what the runner tells its progress
+  StreamProgress progress(said);
   // Asked for alone before its runs exist: a one-line error naming the run it needs.
   options.only = grid.landscape.name;
   EXPECT_TRUE(
@@ -233,7 +228,7 @@ TEST(Runner, TheLandscapeJobMeasuresItsLabelledRunsOnceAndOnlyWhenTheyAreDone) {
   options.only.clear();
   ASSERT_EQ(run_grid(grid, options, progress), 0);
   ASSERT_TRUE(fs::exists(out));
-  EXPECT_TRUE(contains(progress.lines, "Figure 2 of 2 runs")) << progress.lines;
+  EXPECT_TRUE(contains(said.str(), "Figure 2 of 2 runs")) << said.str();
   const json report = json::parse(read_text_file(out));
   ASSERT_EQ(report.at("models").size(), 2u);  // the seed-0 standard and dign, not seed 1
   EXPECT_EQ(report["models"][0]["name"], fs::path(grid.runs[0].options.out).filename().string());
@@ -241,10 +236,10 @@ TEST(Runner, TheLandscapeJobMeasuresItsLabelledRunsOnceAndOnlyWhenTheyAreDone) {
   EXPECT_EQ(report["models"][0]["images"], 4);
   // Done once: running the grid again leaves the report as it is.
   const std::string first = read_text_file(out);
-  progress.lines.clear();
+  said.str("");
   ASSERT_EQ(run_grid(grid, options, progress), 0);
   EXPECT_EQ(read_text_file(out), first);
-  EXPECT_FALSE(contains(progress.lines, "Figure 2")) << progress.lines;
+  EXPECT_FALSE(contains(said.str(), "Figure 2")) << said.str();
 }
 
 }  // namespace
