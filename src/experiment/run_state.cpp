@@ -163,9 +163,10 @@ RunState run_state(const RunSpec& run, const std::string& dir, const EvaluationS
   if (const auto r = read_json(report)) {
     s.eval_seconds = r->value("timing", json::object()).value("seconds", 0.0);
   }
+  s.trained = fs::is_regular_file(files.metrics());
   if (lock_held(dir)) {
     s.stage = Stage::kRunning;
-  } else if (fs::is_regular_file(files.metrics())) {
+  } else if (s.trained) {
     s.eval_missing = spec.enabled ? evaluation_missing(report, spec) : "";
     s.stage = s.eval_missing.empty() ? Stage::kDone : Stage::kTrained;
   } else if (fs::is_regular_file(files.config())) {
@@ -215,6 +216,7 @@ std::string status_table(const Grid& grid, const std::vector<RunState>& states) 
     ++counts[static_cast<int>(s.stage)];
     std::string state = stage_name(s.stage);
     if (!s.eval_missing.empty() && s.stage == Stage::kTrained) state += ": " + s.eval_missing;
+    if (s.stage == Stage::kRunning && s.trained) state += " (evaluation)";
     out +=
         fmt::format("| {} | {} | {} | {} | {}/{} | {} | {} | {}{} |\n", run.name, run.label,
                     run.seed, state, s.epochs_done, run.options.epochs, duration(s.train_seconds),

@@ -41,6 +41,7 @@ struct RunState {
   double images_per_second = 0;  ///< mean over the log's epochs (0 = none)
   int64_t train_images = 0;      ///< from config.json (0 = not started)
   std::string eval_missing;      ///< what the report lacks ("" = complete or not needed)
+  bool trained = false;          ///< metrics.json written (running = being evaluated)
 };
 
 /// Is another process holding DIR/lock? (flock probe on the existing file; never creates it.)

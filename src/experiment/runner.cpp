@@ -10,6 +10,7 @@
 #include "experiment/run_state.h"
 #include "landscape/landscape_run.h"
 #include "run/run_files.h"
+#include "run/run_lock.h"
 #include "train/trainer.h"
 
 namespace dign::experiment {
@@ -61,6 +62,10 @@ int do_run(const Grid& grid, size_t i, const std::string& dir, const RunnerOptio
     if (summary.interrupted_by != 0) return 128 + summary.interrupted_by;
   }
   if (grid.evaluation.enabled) {
+    // One writer per run directory, as in training: status shows the evaluation running and a
+    // second grid skips it. What is missing is read under the lock (another may just have
+    // finished it).
+    const run::RunLock lock(dir);
     const std::string missing =
         evaluation_missing(dir + "/" + grid.evaluation.report, grid.evaluation);
     if (!missing.empty()) {

@@ -1,7 +1,8 @@
 // The runner on tiny synthetic runs: a grid killed during its second run finishes without
 // redoing the first; a run with the same settings elsewhere under the runs root is reused;
-// plan commands are idempotent; --jobs runs them side by side with the same results; the
-// landscape job measures its labelled runs once they are done.
+// plan commands are idempotent; --jobs runs them side by side with the same results; an
+// evaluation holds its run directory like training does; the landscape job measures its
+// labelled runs once they are done.
 #include "experiment/runner.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 #include "experiment/job_pool.h"
 #include "experiment/plan.h"
 #include "experiment/run_state.h"
+#include "run/run_lock.h"
 #include "test_util.h"
 
 namespace dign::experiment {
@@ -202,6 +204,56 @@ TEST(Runner, TheGridsAttacksReachTheEvaluationAsWritten) {
   const auto state = grid_state(grid)[0];
   EXPECT_EQ(state.stage, Stage::kTrained);
   EXPECT_EQ(evaluation_missing(state.dir + "/eval.json", grid.evaluation), "attack pgd");
+}
+
+/// The grid's status table as it stands each time the runner reports a clean accuracy, i.e.
+/// from inside a run's evaluation.
+class StatusDuringEvaluation : public SilentProgress {
+ public:
+  explicit StatusDuringEvaluation(const Grid& grid) : grid_(grid) {}
+  void message(const std::string& line) override {
+    if (line.rfind("clean:", 0) == 0) table = status_table(grid_, grid_state(grid_));
+  }
+  std::string table;
+
+ private:
+  const Grid& grid_;
+};
+
+TEST(Runner, AnEvaluationHoldsItsRunSoStatusShowsItAndAnotherGridSkipsIt) {
+  TempDir dir;
+  const Grid grid = load_grid(write_grid(dir), dir.str("runs"));
+  RunnerOptions options;
+  options.threads = 1;
+  options.only = grid.runs[0].name;
+  SilentProgress silent;
+  ASSERT_EQ(run_grid(grid, options, silent), 0);
+  const std::string run = grid.runs[0].options.out;
+  fs::remove(run + "/eval.json");
+  ASSERT_EQ(grid_state(grid)[0].stage, Stage::kTrained);
+  {
+    // Another process evaluating it: the grid leaves it alone, or says who holds it when
+    // asked for that run alone.
+    const run::RunLock other(run);
+    EXPECT_EQ(grid_state(grid)[0].stage, Stage::kRunning);
+    EXPECT_TRUE(contains(status_table(grid, grid_state(grid)), "| running (evaluation) |"));
+    EXPECT_TRUE(contains(testing::error_of([&] { run_grid(grid, options, silent); }),
+                         "another process holds"));
+    std::ostringstream said;
+    StreamProgress progress(said);
+    options.only = grid.runs[1].name;
+    ASSERT_EQ(run_grid(grid, options, progress), 0);  // the other run is not held up
+    options.only.clear();
+    ASSERT_EQ(run_grid(grid, options, progress), 0);
+    EXPECT_TRUE(contains(said.str(), "another process holds " + run + "; skipped")) << said.str();
+    EXPECT_FALSE(fs::exists(run + "/eval.json"));
+  }
+  // Released: the grid evaluates it, and holds the directory while it does.
+  StatusDuringEvaluation probe(grid);
+  ASSERT_EQ(run_grid(grid, options, probe), 0);
+  EXPECT_TRUE(fs::exists(run + "/eval.json"));
+  EXPECT_TRUE(contains(probe.table, "| running (evaluation) |")) << probe.table;
+  EXPECT_EQ(grid_state(grid)[0].stage, Stage::kDone);
 }
 
 TEST(Runner, TheLandscapeJobMeasuresItsLabelledRunsOnceAndOnlyWhenTheyAreDone) {
