@@ -109,6 +109,25 @@ Table by_metric(const std::string& title, const std::vector<Setting>& settings,
   return t;
 }
 
+/// One row per setting, the metrics as columns: the transpose of a by-metric table.
+Table transposed(const Table& m, const std::string& title) {
+  Table t;
+  t.title = title;
+  t.by_row = false;
+  t.columns = m.row_labels;
+  t.percent = m.percent;
+  t.row_labels = m.columns;
+  for (size_t s = 0; s < m.columns.size(); ++s) {
+    t.cells.emplace_back();
+    t.paper.emplace_back();
+    for (size_t r = 0; r < m.row_labels.size(); ++r) {
+      t.cells.back().push_back(m.cells[r][s]);
+      t.paper.back().push_back(m.paper[r][s]);
+    }
+  }
+  return t;
+}
+
 std::string number(double v, int digits) {
   return fmt::format("{:.{}f}", v, digits);
 }
@@ -278,6 +297,11 @@ std::vector<Table> build_tables(const std::vector<Setting>& settings, const std:
   if (!attacks.empty()) {
     tables.push_back(by_metric("Robust accuracy under attack, %", settings, attacks, ""));
   }
+  // The headline: Tables 3/4's metrics but the whole-set RMSE, then each attack.
+  std::vector<Row> summary(t34.begin(), t34.begin() + 5);
+  summary.insert(summary.end(), attacks.begin(), attacks.end());
+  tables.push_back(
+      transposed(by_metric("", settings, summary, paper), "Summary: one row per setting, %"));
   return tables;
 }
 

@@ -53,8 +53,9 @@ std::vector<Setting> settings_of(const Grid& grid,
 
 /// The tables the grid's settings support: 1, 2, 3/4 always; 6 when DiGN runs differ in
 /// lambda, sigma_max or samples; 7 when some DiGN run uses the JS consistency; robust
-/// accuracy when reports have attacks. `paper` (published_datasets(); "" for none)
-/// adds the published values (paper_values.h) of each setting's architecture to the settings
+/// accuracy when reports have attacks; last, a summary with one row per setting (clean
+/// accuracy, mCA-N, mCA, clean RMSE, RMSE-N, each attack). `paper` (published_datasets(); "" for
+/// none) adds the published values (paper_values.h) of each setting's architecture to the settings
 /// that train their method with the paper's options for that dataset (the method's defaults
 /// with the dataset's preset, run/presets.h: DiGN lambda 0.3 on CIFAR-100, ...).
 std::vector<Table> build_tables(const std::vector<Setting>& settings, const std::string& paper);

@@ -91,6 +91,32 @@ TEST(Tables, MeanAndPopulationStdOverSeedsAndAMissingSeedReported) {
   EXPECT_TRUE(contains(csv, "\"Clean acc.\",\"dign\",0.88,0.02,2,2,0.936,fraction")) << csv;
 }
 
+TEST(Tables, TheSummaryHasOneRowPerSettingWithTheHeadlineMetrics) {
+  std::vector<std::optional<json>> reports = {report(0.80), report(0.82), report(0.84),
+                                              report(0.90), report(0.86), std::nullopt,
+                                              report(0.88)};
+  const auto tables = build_tables(settings_of(grid(), reports), "cifar10");
+  const Table& s = tables.back();
+  EXPECT_EQ(s.title, "Summary: one row per setting, %");
+  EXPECT_EQ(s.row_labels, (std::vector<std::string>{"standard", "dign", "dign consistency=js"}));
+  EXPECT_EQ(s.columns, (std::vector<std::string>{"Clean acc.", "mCA-N", "mCA", "Clean RMSE",
+                                                 "RMSE-N", "pgd linf eps 0.03137, 20 steps"}));
+  // The same cells as Tables 3/4's, transposed: dign's mCA 0.78 over seeds 0 and 1, seed 2
+  // reported missing; the paper's values beside them, none for the attack.
+  EXPECT_NEAR(s.cells[1][2].mean(), 0.78, 1e-12);
+  EXPECT_EQ(s.cells[1][2].missing, std::vector<uint64_t>{2});
+  EXPECT_EQ(s.paper[1][2], 86.3);  // Table 4: DiGN mCA
+  EXPECT_EQ(s.paper[0][4], 30.4);  // Table 2: standard RMSE-N
+  EXPECT_EQ(s.paper[0][5], std::nullopt);
+  EXPECT_NEAR(s.cells[0][5].mean(), 0.01, 1e-12);
+  const std::string md = tables_markdown(tables);
+  EXPECT_TRUE(contains(md, "| standard | 82.0±1.6 [94.3] | 62.0±1.6 [60.3] | 72.0±1.6 [77.7] |"))
+      << md;
+  EXPECT_TRUE(contains(
+      tables_csv(tables),
+      "\"Summary: one row per setting, %\",\"dign\",\"Clean acc.\",0.88,0.02,2,2,0.936,fraction"));
+}
+
 /// A grid of `runs` on synthetic data, with each run's report at clean accuracy `acc`.
 std::vector<Setting> settings(const std::string& runs, double acc = 0.9) {
   const Grid g = parse_grid(json::parse(R"({"train": {"data": {"path": "synthetic"}, "epochs": 1},
