@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -35,6 +36,13 @@ std::string duration(double seconds) {
   const auto s = static_cast<int64_t>(std::llround(seconds));
   if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
   return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 }  // namespace
@@ -147,18 +155,20 @@ RunState run_state(const RunSpec& run, const std::string& dir, const EvaluationS
     s.train_images = config->value("data", json::object()).value("train_images", int64_t{0});
   }
   std::ifstream log(files.log());
-  double speed_sum = 0;
+  std::vector<double> speeds;
   for (std::string line; std::getline(log, line);) {
     try {
       const json j = json::parse(line);
       const json timing = j.value("timing", json::object());
       s.train_seconds += timing.value("train_seconds", 0.0);
-      speed_sum += timing.value("images_per_second", 0.0);
+      speeds.push_back(timing.value("images_per_second", 0.0));
       ++s.epochs_done;
     } catch (const std::exception&) {
     }
   }
-  if (s.epochs_done > 0) s.images_per_second = speed_sum / static_cast<double>(s.epochs_done);
+  // The median epoch: an epoch spent stopped (SIGSTOP) or sharing the cores says nothing of
+  // the speed the rest of the grid will run at, and a mean would carry it into the estimate.
+  s.images_per_second = median(speeds);
   const std::string report = dir + "/" + spec.report;
   if (const auto r = read_json(report)) {
     s.eval_seconds = r->value("timing", json::object()).value("seconds", 0.0);
@@ -203,11 +213,25 @@ std::string status_table(const Grid& grid, const std::vector<RunState>& states) 
     same = n > 0;
     return n > 0 ? sum / n : (m > 0 ? any / m : 0.0);
   };
-  double eval_sum = 0, left = 0;
-  int eval_n = 0, counts[5] = {0, 0, 0, 0, 0}, unknown = 0;
+  // Evaluation times likewise, else the median of all: an ensemble's evaluation (RSE's) takes
+  // several times a single model's.
+  auto eval_for = [&](const RunSpec& run) {
+    double sum = 0;
+    int n = 0;
+    std::vector<double> all;
+    for (size_t i = 0; i < grid.runs.size(); ++i) {
+      if (states[i].eval_seconds <= 0) continue;
+      all.push_back(states[i].eval_seconds);
+      if (grid.runs[i].method == run.method && grid.runs[i].arch == run.arch) {
+        sum += states[i].eval_seconds, ++n;
+      }
+    }
+    return n > 0 ? sum / n : median(all);
+  };
+  double left = 0;
+  int counts[5] = {0, 0, 0, 0, 0}, unknown = 0;
   int64_t images = 0;
   for (const auto& s : states) {
-    if (s.eval_seconds > 0) eval_sum += s.eval_seconds, ++eval_n;
     images = std::max(images, s.train_images);
   }
   for (size_t i = 0; i < grid.runs.size(); ++i) {
@@ -231,7 +255,7 @@ std::string status_table(const Grid& grid, const std::vector<RunState>& states) 
     } else {
       left += static_cast<double>(epochs_left * n) / std::max(speed, 1e-9);
     }
-    if (grid.evaluation.enabled && eval_n > 0) left += eval_sum / eval_n;
+    if (grid.evaluation.enabled) left += eval_for(run);
   }
   out += fmt::format(
       "\ndone {}, running {}, pending {} (of which interrupted {}, awaiting "
@@ -246,7 +270,8 @@ std::string status_table(const Grid& grid, const std::vector<RunState>& states) 
   }
   out += fmt::format(
       "left: about {} of training and evaluation at the speeds measured in this grid's logs "
-      "(images/s of finished epochs, same method and architecture where there are some)",
+      "(median epoch images/s and evaluation times, same method and architecture where there are "
+      "some)",
       left > 0 ? duration(left) : "0");
   if (unknown > 0) out += fmt::format("; {} runs with no measured speed not counted", unknown);
   return out + "\n";

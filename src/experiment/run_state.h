@@ -38,7 +38,7 @@ struct RunState {
   int64_t epochs_done = 0;       ///< lines in log.jsonl
   double train_seconds = 0;      ///< the log's wall times
   double eval_seconds = 0;       ///< the report's timing
-  double images_per_second = 0;  ///< mean over the log's epochs (0 = none)
+  double images_per_second = 0;  ///< median of the log's epochs (0 = none)
   int64_t train_images = 0;      ///< from config.json (0 = not started)
   std::string eval_missing;      ///< what the report lacks ("" = complete or not needed)
   bool trained = false;          ///< metrics.json written (running = being evaluated)

@@ -206,6 +206,68 @@ TEST(Runner, TheGridsAttacksReachTheEvaluationAsWritten) {
   EXPECT_EQ(evaluation_missing(state.dir + "/eval.json", grid.evaluation), "attack pgd");
 }
 
+TEST(Runner, AStoppedEpochDoesNotSlowTheEstimateOfWhatIsLeft) {
+  TempDir dir;
+  const Grid grid = load_grid(write_grid(dir), dir.str("runs"));
+  const std::string run = grid.runs[0].options.out;
+  fs::create_directories(run);
+  write_file_atomic(run + "/config.json", R"({"data": {"train_images": 40000}})");
+  // Three epochs at 1,000 images/s and one stopped for most of its time (40 s, then 2,000 s).
+  std::string log;
+  for (double speed : {1000.0, 20.0, 1000.0, 1000.0}) {
+    log +=
+        json{{"timing", {{"train_seconds", 40000 / speed}, {"images_per_second", speed}}}}.dump() +
+        "\n";
+  }
+  write_file_atomic(run + "/log.jsonl", log);
+  const auto states = grid_state(grid);
+  EXPECT_EQ(states[0].stage, Stage::kInterrupted);
+  EXPECT_EQ(states[0].epochs_done, 4);
+  EXPECT_DOUBLE_EQ(states[0].train_seconds, 3 * 40 + 2000);  // wall time as it was
+  EXPECT_DOUBLE_EQ(states[0].images_per_second, 1000);       // the mean would say 755
+  // The second run (1 epoch, nothing measured of its own) at the first's speed: 40 s, no
+  // evaluation measured yet.
+  EXPECT_TRUE(contains(status_table(grid, states), "left: about 0m40s"))
+      << status_table(grid, states);
+}
+
+/// A run as the grid leaves it, trained at `speed` images/s (one epoch of 40,000 images) and
+/// evaluated in `eval_seconds`.
+void write_finished_run(const std::string& run, double speed, double eval_seconds) {
+  fs::create_directories(run);
+  write_file_atomic(run + "/config.json", R"({"data": {"train_images": 40000}})");
+  write_file_atomic(
+      run + "/log.jsonl",
+      json{{"timing", {{"train_seconds", 40000 / speed}, {"images_per_second", speed}}}}.dump() +
+          "\n");
+  write_file_atomic(run + "/metrics.json", "{}");
+  write_file_atomic(
+      run + "/eval.json",
+      json{{"gaussian_noise", {{{"sigma", 0.1}}}}, {"timing", {{"seconds", eval_seconds}}}}.dump());
+}
+
+TEST(Runner, WhatIsLeftCountsEachMethodsOwnSpeedAndEvaluationTime) {
+  TempDir dir;
+  json g = json::parse(read_text_file(write_grid(dir)));
+  g["runs"] = json::parse(R"([{"method": "standard", "seed": [0, 1, 2]},
+                              {"method": "rse", "seed": [0, 1]}, {"method": "gn", "seed": [0, 1]}])");
+  const std::string file = dir.str("mixed.json");
+  write_file_atomic(file, g.dump(2));
+  const Grid grid = load_grid(file, dir.str("runs"));
+  ASSERT_EQ(grid.runs.size(), 7u);
+  std::map<std::string, const RunSpec*> run;
+  for (const auto& r : grid.runs) run[r.label + std::to_string(r.seed)] = &r;
+  write_finished_run(run.at("standard0")->options.out, 1000, 100);
+  write_finished_run(run.at("standard1")->options.out, 1000, 100);
+  write_finished_run(run.at("rse0")->options.out, 500, 1600);  // RSE evaluates an ensemble
+  const auto states = grid_state(grid);
+  // Left: standard s2 40 s + 100 s; rse s1 80 s + 1,600 s; gn s0 and s1 (nothing of their
+  // own) at the mean speed of the others, 833.3 images/s (48 s), and the median evaluation
+  // (100 s), each: 2,116 s. (One mean evaluation time for all would say 2,616 s.)
+  const std::string table = status_table(grid, states);
+  EXPECT_TRUE(contains(table, "left: about 35m16s")) << table;
+}
+
 /// The grid's status table as it stands each time the runner reports a clean accuracy, i.e.
 /// from inside a run's evaluation.
 class StatusDuringEvaluation : public SilentProgress {
