@@ -247,8 +247,8 @@ Grid parse_grid(const json& j, const std::string& source, const std::string& run
       r.label = make_label(r.options, extra);
       r.options.out = (std::filesystem::path(g.runs_root) / r.name).string();
       const auto [it, fresh] = names.emplace(r.name, r.entry);
-      DIGN_CHECK(fresh, r.entry, ": the same settings as ", it->second, " (both would be ", r.name,
-                 ")");
+      DIGN_CHECK(fresh, r.entry, ": has the same settings as ", it->second, " (both would be ",
+                 r.name, ")");
       g.runs.push_back(std::move(r));
     }
   }

@@ -167,7 +167,8 @@ RunState run_state(const RunSpec& run, const std::string& dir, const EvaluationS
     }
   }
   // The median epoch: an epoch spent stopped (SIGSTOP) or sharing the cores says nothing of
-  // the speed the rest of the grid will run at, and a mean would carry it into the estimate.
+  // the speed the rest of the grid will run at, and a mean would carry it into the estimate
+  // (with one or two epochs logged the median is their mean all the same).
   s.images_per_second = median(speeds);
   const std::string report = dir + "/" + spec.report;
   if (const auto r = read_json(report)) {
@@ -270,8 +271,8 @@ std::string status_table(const Grid& grid, const std::vector<RunState>& states) 
   }
   out += fmt::format(
       "left: about {} of training and evaluation at the speeds measured in this grid's logs "
-      "(median epoch images/s and evaluation times, same method and architecture where there are "
-      "some)",
+      "(each run's median epoch images/s; each method's own speed and evaluation time where "
+      "measured)",
       left > 0 ? duration(left) : "0");
   if (unknown > 0) out += fmt::format("; {} runs with no measured speed not counted", unknown);
   return out + "\n";

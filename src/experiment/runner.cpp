@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <memory>
 
 #include "core/error.h"
 #include "core/stop_signal.h"
@@ -63,9 +64,17 @@ int do_run(const Grid& grid, size_t i, const std::string& dir, const RunnerOptio
   }
   if (grid.evaluation.enabled) {
     // One writer per run directory, as in training: status shows the evaluation running and a
-    // second grid skips it. What is missing is read under the lock (another may just have
-    // finished it).
-    const run::RunLock lock(dir);
+    // second grid skips it. Another grid may have taken the run between its state and here (or
+    // since this one's training let it go): skipped likewise. What is missing is read under the
+    // lock (another may just have finished it).
+    std::unique_ptr<run::RunLock> lock;
+    try {
+      lock = std::make_unique<run::RunLock>(dir);
+    } catch (const Error&) {
+      if (!lock_held(dir)) throw;  // not another holder: a real error
+      progress.message(run.name + ": another process holds " + dir + "; skipped");
+      return 0;
+    }
     const std::string missing =
         evaluation_missing(dir + "/" + grid.evaluation.report, grid.evaluation);
     if (!missing.empty()) {

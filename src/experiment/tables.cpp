@@ -297,7 +297,7 @@ std::vector<Table> build_tables(const std::vector<Setting>& settings, const std:
   if (!attacks.empty()) {
     tables.push_back(by_metric("Robust accuracy under attack, %", settings, attacks, ""));
   }
-  // The headline: Tables 3/4's metrics but the whole-set RMSE, then each attack.
+  // The headline: Tables 3/4's metrics without the whole-set RMSE, then each attack.
   std::vector<Row> summary(t34.begin(), t34.begin() + 5);
   summary.insert(summary.end(), attacks.begin(), attacks.end());
   tables.push_back(

@@ -25,8 +25,16 @@ RunLock::RunLock(const std::string& dir) : path_((fs::path(dir) / "lock").string
   DIGN_CHECK(!ec, dir, ": cannot create the run directory (", ec.message(), ")");
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   DIGN_CHECK(fd_ >= 0, path_, ": cannot open the lock file (", std::strerror(errno), ")");
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
+  // `dign experiment status` probes a run's lock by taking it for an instant: try again for a
+  // moment before saying another run holds it.
+  int rc = 0, err = 0;
+  for (int attempt = 0; attempt < 25; ++attempt) {
+    rc = ::flock(fd_, LOCK_EX | LOCK_NB);
+    err = errno;
+    if (rc == 0 || err != EWOULDBLOCK) break;
+    ::usleep(10000);
+  }
+  if (rc != 0) {
     char holder[512] = {};
     const ssize_t n = ::pread(fd_, holder, sizeof(holder) - 1, 0);
     ::close(fd_);

@@ -2,11 +2,16 @@
 // log and metrics it writes, and which checkpoint a resumed run continues from.
 #include "run/run_directory.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/file_io.h"
@@ -88,6 +93,23 @@ TEST(RunDirectory, CreateInADirectoryAnotherProcessHoldsNamesTheHolder) {
   EXPECT_TRUE(contains(message, "another dign run")) << message;
   EXPECT_TRUE(contains(message, lock_holder_description())) << message;
   EXPECT_FALSE(fs::exists(RunFiles(run).config()));
+}
+
+TEST(RunDirectory, ALockTakenForAnInstantIsWaitedOut) {
+  // `dign experiment status` probes a run by taking its flock for an instant: a run starting at
+  // that moment must not take the probe for another run.
+  testing::TempDir dir;
+  const std::string run = dir.str("run");
+  { RunLock first(run); }  // the lock file exists, as the probe needs
+  const int probe = ::open((run + "/lock").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(probe, 0);
+  ASSERT_EQ(::flock(probe, LOCK_EX | LOCK_NB), 0);
+  std::thread release([probe] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::close(probe);
+  });
+  EXPECT_EQ(error_of([&] { RunLock again(run); }), "<no error>");
+  release.join();
 }
 
 TEST(RunDirectory, CreateRefusesAnInvalidConfigBeforeTouchingTheDirectory) {
