@@ -38,6 +38,12 @@ std::string duration(double seconds) {
   return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
 }
 
+double mean(std::vector<double> v) {
+  double sum = 0;
+  for (double x : v) sum += x;
+  return v.empty() ? 0 : sum / static_cast<double>(v.size());
+}
+
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -200,34 +206,20 @@ std::string status_table(const Grid& grid, const std::vector<RunState>& states) 
       fmt::format("{}: {} runs under {}\n\n", grid.file, grid.runs.size(), grid.runs_root);
   out += "| run | setting | seed | state | epochs | train time | eval time | directory |\n";
   out += "|---|---|---:|---|---:|---:|---:|---|\n";
-  // Speeds measured in the grid's own logs: same method and architecture first, else any.
-  auto speed_for = [&](const RunSpec& run, bool& same) {
-    double sum = 0, any = 0;
-    int n = 0, m = 0;
+  // What the grid's own runs measured of `field` (epoch speed, evaluation time): the mean over
+  // runs of the same method and architecture when there are some, else `of_all` over every run
+  // that measured it (the median for evaluation times: an ensemble's evaluation, RSE's, takes
+  // several times a single model's).
+  auto measured = [&](const RunSpec& run, double RunState::*field,
+                      double (*of_all)(std::vector<double>)) {
+    std::vector<double> same, all;
     for (size_t i = 0; i < grid.runs.size(); ++i) {
-      if (states[i].images_per_second <= 0) continue;
-      any += states[i].images_per_second, ++m;
-      if (grid.runs[i].method == run.method && grid.runs[i].arch == run.arch) {
-        sum += states[i].images_per_second, ++n;
-      }
+      const double v = states[i].*field;
+      if (v <= 0) continue;
+      all.push_back(v);
+      if (grid.runs[i].method == run.method && grid.runs[i].arch == run.arch) same.push_back(v);
     }
-    same = n > 0;
-    return n > 0 ? sum / n : (m > 0 ? any / m : 0.0);
-  };
-  // Evaluation times likewise, else the median of all: an ensemble's evaluation (RSE's) takes
-  // several times a single model's.
-  auto eval_for = [&](const RunSpec& run) {
-    double sum = 0;
-    int n = 0;
-    std::vector<double> all;
-    for (size_t i = 0; i < grid.runs.size(); ++i) {
-      if (states[i].eval_seconds <= 0) continue;
-      all.push_back(states[i].eval_seconds);
-      if (grid.runs[i].method == run.method && grid.runs[i].arch == run.arch) {
-        sum += states[i].eval_seconds, ++n;
-      }
-    }
-    return n > 0 ? sum / n : median(all);
+    return same.empty() ? of_all(std::move(all)) : mean(std::move(same));
   };
   double left = 0;
   int counts[5] = {0, 0, 0, 0, 0}, unknown = 0;
@@ -247,8 +239,7 @@ std::string status_table(const Grid& grid, const std::vector<RunState>& states) 
                     run.seed, state, s.epochs_done, run.options.epochs, duration(s.train_seconds),
                     duration(s.eval_seconds), s.dir, s.reused ? " (reused)" : "");
     if (s.stage == Stage::kDone) continue;
-    bool same = false;
-    const double speed = speed_for(run, same);
+    const double speed = measured(run, &RunState::images_per_second, mean);
     const int64_t n = s.train_images > 0 ? s.train_images : images;
     const int64_t epochs_left = std::max<int64_t>(0, run.options.epochs - s.epochs_done);
     if (epochs_left > 0 && (speed <= 0 || n <= 0)) {
@@ -256,7 +247,7 @@ std::string status_table(const Grid& grid, const std::vector<RunState>& states) 
     } else {
       left += static_cast<double>(epochs_left * n) / std::max(speed, 1e-9);
     }
-    if (grid.evaluation.enabled) left += eval_for(run);
+    if (grid.evaluation.enabled) left += measured(run, &RunState::eval_seconds, median);
   }
   out += fmt::format(
       "\ndone {}, running {}, pending {} (of which interrupted {}, awaiting "

@@ -206,6 +206,19 @@ TEST(Runner, TheGridsAttacksReachTheEvaluationAsWritten) {
   EXPECT_EQ(evaluation_missing(state.dir + "/eval.json", grid.evaluation), "attack pgd");
 }
 
+/// A run's config.json (40,000 training images) and log.jsonl: one epoch at each speed, images/s.
+void write_logged_run(const std::string& run, const std::vector<double>& speeds) {
+  fs::create_directories(run);
+  write_file_atomic(run + "/config.json", R"({"data": {"train_images": 40000}})");
+  std::string log;
+  for (double speed : speeds) {
+    log +=
+        json{{"timing", {{"train_seconds", 40000 / speed}, {"images_per_second", speed}}}}.dump() +
+        "\n";
+  }
+  write_file_atomic(run + "/log.jsonl", log);
+}
+
 TEST(Runner, AStoppedEpochDoesNotSlowTheEstimateOfWhatIsLeft) {
   TempDir dir;
   json g = json::parse(read_text_file(write_grid(dir)));
@@ -213,17 +226,8 @@ TEST(Runner, AStoppedEpochDoesNotSlowTheEstimateOfWhatIsLeft) {
   const std::string file = dir.str("five.json");
   write_file_atomic(file, g.dump(2));
   const Grid grid = load_grid(file, dir.str("runs"));
-  const std::string run = grid.runs[0].options.out;
-  fs::create_directories(run);
-  write_file_atomic(run + "/config.json", R"({"data": {"train_images": 40000}})");
   // Three epochs at 1,000 images/s and one stopped for most of its time (40 s, then 2,000 s).
-  std::string log;
-  for (double speed : {1000.0, 20.0, 1000.0, 1000.0}) {
-    log +=
-        json{{"timing", {{"train_seconds", 40000 / speed}, {"images_per_second", speed}}}}.dump() +
-        "\n";
-  }
-  write_file_atomic(run + "/log.jsonl", log);
+  write_logged_run(grid.runs[0].options.out, {1000, 20, 1000, 1000});
   const auto states = grid_state(grid);
   EXPECT_EQ(states[0].stage, Stage::kInterrupted);
   EXPECT_EQ(states[0].epochs_done, 4);
@@ -238,12 +242,7 @@ TEST(Runner, AStoppedEpochDoesNotSlowTheEstimateOfWhatIsLeft) {
 /// A run as the grid leaves it, trained at `speed` images/s (one epoch of 40,000 images) and
 /// evaluated in `eval_seconds`.
 void write_finished_run(const std::string& run, double speed, double eval_seconds) {
-  fs::create_directories(run);
-  write_file_atomic(run + "/config.json", R"({"data": {"train_images": 40000}})");
-  write_file_atomic(
-      run + "/log.jsonl",
-      json{{"timing", {{"train_seconds", 40000 / speed}, {"images_per_second", speed}}}}.dump() +
-          "\n");
+  write_logged_run(run, {speed});
   write_file_atomic(run + "/metrics.json", "{}");
   write_file_atomic(
       run + "/eval.json",
