@@ -95,13 +95,16 @@ CorruptedCondition::CorruptedCondition(std::unique_ptr<data::CorruptedSet> set,
       baseline_source_(std::move(baseline_source)) {}
 
 int64_t CorruptedCondition::images() const {
-  return set_->size() *
-         static_cast<int64_t>(set_->corruptions().size() * set_->severities().size());
+  const size_t cells = set_->corruptions().size() * set_->severities().size();
+  return set_->size() * static_cast<int64_t>(cells - resumed_cells_);
 }
 
 void CorruptedCondition::evaluate(EvalContext& context, nlohmann::json& report) {
-  const CorruptedResults results = evaluate_corrupted(context.model, *set_, context.device,
-                                                      context.options, options_, context.progress);
+  const CorruptedResults results =
+      evaluate_corrupted(context.model, *set_, context.device, context.options, options_,
+                         context.progress, log_ ? &*log_ : nullptr);
+  resumed_cells_ = results.resumed_cells;
+  if (resumed_cells_ > 0) report["timing"]["resumed_corrupted_cells"] = resumed_cells_;
   report["corrupted"] = corrupted_json(results, *set_, options_);
   const EvalOptions& o = context.options;
   std::vector<const PredictionRecords*> cells;

@@ -10,12 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/progress.h"
 #include "data/corrupted_set.h"
 #include "data/image_set.h"
+#include "eval/cell_log.h"
 #include "eval/corruption_eval.h"
 #include "eval/evaluator.h"
 #include "metrics/reliability_diagram.h"
@@ -81,11 +83,17 @@ class CorruptedCondition : public Condition {
   CorruptedCondition(std::unique_ptr<data::CorruptedSet> set, CorruptionEvalOptions options,
                      nlohmann::json baseline, std::string baseline_source);
   std::string name() const override { return "corrupted"; }
+  /// Images scored: every cell's before evaluate(), the cells not restored from a log after.
   int64_t images() const override;
   void evaluate(EvalContext& context, nlohmann::json& report) override;
+  /// Keeps each finished cell in `log` (cell_log.h), so that an interrupted evaluation resumes
+  /// there; the report's timing then says how many cells were restored.
+  void keep_cells(CellLog log) { log_ = std::move(log); }
 
  private:
   std::unique_ptr<data::CorruptedSet> set_;
+  size_t resumed_cells_ = 0;
+  std::optional<CellLog> log_;
   CorruptionEvalOptions options_;
   nlohmann::json baseline_;
   std::string baseline_source_;

@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <future>
 #include <numeric>
 
 #include "core/error.h"
+#include "core/fault.h"
+#include "core/stop_signal.h"
 #include "data/loader.h"
+#include "eval/cell_log.h"
 #include "eval/report.h"
 
 namespace dign::eval {
@@ -29,7 +33,8 @@ struct RawBatch {
 
 CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::CorruptedSet& set,
                                     const torch::Device& device, const EvalOptions& options,
-                                    const CorruptionEvalOptions& co, Progress& progress) {
+                                    const CorruptionEvalOptions& co, Progress& progress,
+                                    const CellLog* log) {
   options.validate();
   model.eval();
   CorruptedResults results(options.bins);
@@ -39,15 +44,28 @@ CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::C
   const torch::Tensor all_labels =
       torch::from_blob(const_cast<int64_t*>(set.labels().data()), {n}, torch::kInt64);
 
-  // Every (corruption, severity, batch) in order; batch k + 1 is read (or generated) on
-  // another thread while the model scores batch k.
+  results.cells.assign(results.corruptions.size(), {});
+  for (auto& row : results.cells) {
+    for (size_t s = 0; s < results.severities.size(); ++s) {
+      row.emplace_back(options.bins);
+      if (options.keep_predictions()) row.back().records.resize(n);
+    }
+  }
+  // The cells an interrupted evaluation finished, and the pooled meters as they were after them.
+  const size_t restored = log != nullptr ? log->restore(results, progress) : 0;
+  results.resumed_cells = restored;
+
+  // Every (corruption, severity, batch) still to score, in order; batch k + 1 is read (or
+  // generated) on another thread while the model scores batch k.
   struct Job {
     size_t c, s;
     int64_t begin, count;
   };
   std::vector<Job> jobs;
+  const size_t severities = set.severities().size();
   for (size_t c = 0; c < set.corruptions().size(); ++c) {
-    for (size_t s = 0; s < set.severities().size(); ++s) {
+    for (size_t s = 0; s < severities; ++s) {
+      if (c * severities + s < restored) continue;
       for (int64_t b = 0; b < n; b += options.batch_size) {
         jobs.push_back({c, s, b, std::min(options.batch_size, n - b)});
       }
@@ -70,13 +88,6 @@ CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::C
     }
     return raw;
   };
-  results.cells.assign(results.corruptions.size(), {});
-  for (auto& row : results.cells) {
-    for (size_t s = 0; s < results.severities.size(); ++s) {
-      row.emplace_back(options.bins);
-      if (options.keep_predictions()) row.back().records.resize(n);
-    }
-  }
   auto start = std::chrono::steady_clock::now();
   std::future<RawBatch> next;
   if (!jobs.empty()) next = std::async(std::launch::async, fetch, jobs[0]);
@@ -105,6 +116,12 @@ CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::C
                                    results.severities[job.s], cell.accuracy.value(),
                                    static_cast<double>(n) / seconds));
       start = std::chrono::steady_clock::now();
+      if (log != nullptr) {
+        if (fault_fires("eval-sigterm")) std::raise(SIGTERM);  // reliability tests
+        log->save(job.c * severities + job.s + 1, results);
+        kill_point("eval-cell");  // reliability tests: a crash once a cell is kept
+        if (const int sig = stop_requested(); sig != 0) throw Stopped(sig);
+      }
     }
   }
   for (size_t c = 0; c < results.corruptions.size(); ++c) {

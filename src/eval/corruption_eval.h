@@ -39,15 +39,21 @@ struct CorruptedResults {
   std::vector<std::vector<ConditionResult>> cells;
   ConditionResult pooled_all;    ///< every corruption but the excluded one
   ConditionResult pooled_noise;  ///< the noise set but the excluded one
+  /// Cells restored from an interrupted evaluation's log (cell_log.h) rather than scored.
+  size_t resumed_cells = 0;
   explicit CorruptedResults(int64_t bins) : pooled_all(bins), pooled_noise(bins) {}
 };
 
+class CellLog;
+
 /// Evaluates `model` on every corruption and severity of `set`, one line per cell to
-/// `progress`.
+/// `progress`. With a `log` (cell_log.h) it first restores the cells an interrupted evaluation
+/// finished, saves each cell as it finishes and, when a stop is requested (stop_signal.h),
+/// throws dign::Stopped after saving the cell.
 CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::CorruptedSet& set,
                                     const torch::Device& device, const EvalOptions& options,
                                     const CorruptionEvalOptions& corruption_options,
-                                    Progress& progress);
+                                    Progress& progress, const CellLog* log = nullptr);
 
 /// The report's "corrupted" section (fractions): per corruption and severity, mca, mca_n
 /// (null with a note when no noise corruption is present), the unnormalized mean corruption

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include "core/error.h"
 #include "core/file_io.h"
@@ -14,6 +15,7 @@
 #include "data/npy.h"
 #include "distributed/sharded_eval.h"
 #include "eval/bootstrap_eval.h"
+#include "eval/cell_log.h"
 #include "eval/conditions.h"
 #include "eval/report.h"
 #include "eval/temperature_calibration.h"
@@ -84,6 +86,31 @@ void dump_probabilities(const std::string& path, models::ClassifierImpl& model,
   const auto* bytes = static_cast<const uint8_t*>(p.data_ptr());
   array.data.assign(bytes, bytes + p.numel() * static_cast<int64_t>(sizeof(float)));
   data::write_npy(path, array);
+}
+
+/// What a corrupted evaluation's figures depend on: a cell log recorded under another key is
+/// not resumed (cell_log.h). The thread count is left out: a run resumed with other threads
+/// keeps the cells it finished.
+nlohmann::json cell_log_key(run::LoadedRun& run, const EvalOptions& eval, const Machine& machine,
+                            const std::string& test_hash, nlohmann::json set,
+                            const CorruptionEvalOptions& corruption) {
+  nlohmann::json on = machine.to_json();
+  on.erase("threads");
+  return {{"model", {{"weights", run.scripted ? run.content_hash : weights_hash(*run.model)}}},
+          {"data",
+           {{"test_hash", test_hash},
+            {"set", std::move(set)},
+            {"noise_set", corruption.noise_set},
+            {"excluded", corruption.excluded}}},
+          {"evaluation",
+           {{"seed", eval.seed},
+            {"batch_size", eval.batch_size},
+            {"bins", eval.bins},
+            {"ensemble", eval.ensemble},
+            {"ensemble_sigma", eval.ensemble_sigma},
+            {"temperature", eval.temperature},
+            {"records", eval.keep_predictions()},
+            {"machine", on}}}};
 }
 
 }  // namespace
@@ -158,6 +185,8 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
     eval.temperature = temperature["value"].get<double>();
   }
 
+  const std::string test_hash = data::content_hash(test);
+  std::optional<CellLog> cell_log;
   std::vector<std::unique_ptr<Condition>> conditions;
   conditions.push_back(std::make_unique<CleanCondition>(test));
   conditions.push_back(std::make_unique<GaussianNoiseCondition>(test, eval.noise_sigmas));
@@ -173,8 +202,18 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
       DIGN_CHECK_OPTION(label < test.num_classes(), "corrupted", o.corrupted, ": label ", label,
                         " is outside the model's ", test.num_classes(), " classes");
     }
-    conditions.push_back(
-        std::make_unique<CorruptedCondition>(std::move(set), o.corruption, baseline, o.baseline));
+    nlohmann::json set_description = set->describe();
+    auto corrupted =
+        std::make_unique<CorruptedCondition>(std::move(set), o.corruption, baseline, o.baseline);
+    // Finished cells are kept beside the report, so that an interrupted evaluation resumes at
+    // its first unfinished cell; not under sharded evaluation (ranks may not share a disk).
+    if (!eval.shards) {
+      cell_log.emplace(
+          cell_log_dir(report_path),
+          cell_log_key(run, eval, machine, test_hash, std::move(set_description), o.corruption));
+      corrupted->keep_cells(*cell_log);
+    }
+    conditions.push_back(std::move(corrupted));
   }
 
   if (!o.attacks.empty()) conditions.push_back(std::make_unique<AttackCondition>(test, o.attacks));
@@ -234,20 +273,21 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
   report["provenance"] = provenance_json(machine, o.data.path, dataset.format);
   report["provenance"].update({{"test_images", test.size()},
                                {"test_per_class", data::per_class_json(test, per_class)},
-                               {"test_hash", data::content_hash(test)},
+                               {"test_hash", test_hash},
                                {"seed", eval.seed}});
   if (run.scripted) report["provenance"]["memory_format"] = "as stored";
   report["provenance"].update(model_provenance);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   images *= static_cast<double>(eval.ensemble);
-  report["timing"] = {{"seconds", seconds},
-                      {"images_per_second", images / seconds},
-                      {"peak_resident_mib", peak_resident_mib()}};
+  report["timing"].update({{"seconds", seconds},
+                           {"images_per_second", images / seconds},
+                           {"peak_resident_mib", peak_resident_mib()}});
   if (eval.bootstrap > 0) report["timing"]["bootstrap_seconds"] = context.bootstrap_seconds;
   if (eval.shards) report["timing"]["ranks"] = eval.shards->size;
   if (!writer) return report;
   write_report(report_path, report);
+  if (cell_log) cell_log->remove();  // its cells are in the report now
   progress.message("wrote " + report_path);
   return report;
 }

@@ -79,7 +79,12 @@ int do_run(const Grid& grid, size_t i, const std::string& dir, const RunnerOptio
         evaluation_missing(dir + "/" + grid.evaluation.report, grid.evaluation);
     if (!missing.empty()) {
       progress.message(head + ": evaluating (" + missing + ")");
-      eval::run_evaluation(eval_options(run, dir, grid.evaluation, o), progress);
+      try {
+        eval::run_evaluation(eval_options(run, dir, grid.evaluation, o), progress);
+      } catch (const Stopped& stopped) {  // its finished cells are kept: the next run resumes
+        progress.message(head + ": evaluation stopped; it resumes at its first unfinished cell");
+        return 128 + stopped.signal_number();
+      }
     }
   }
   return stop_requested() ? 128 + stop_requested() : 0;

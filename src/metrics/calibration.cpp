@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "core/error.h"
 
@@ -153,6 +154,55 @@ void CalibrationMeter::merge(const CalibrationMeter& other) {
   for (size_t k = 0; k < bins_.size(); ++k) {
     combine(bins_[k], from[k]);
   }
+}
+
+namespace {
+
+uint64_t bits_of(double value) {
+  uint64_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  return bits;
+}
+
+double from_bits(uint64_t bits) {
+  double value;
+  std::memcpy(&value, &bits, sizeof(value));
+  return value;
+}
+
+constexpr size_t kWordsPerBin = 6;
+
+}  // namespace
+
+std::vector<uint64_t> CalibrationMeter::exact_state() const {
+  std::vector<uint64_t> state;
+  state.reserve(bins_.size() * kWordsPerBin);
+  for (const BinState& b : bins_) {
+    state.insert(state.end(), {static_cast<uint64_t>(b.count), static_cast<uint64_t>(b.correct),
+                               bits_of(b.mean), bits_of(b.m2), bits_of(b.min), bits_of(b.max)});
+  }
+  return state;
+}
+
+void CalibrationMeter::restore_state(const std::vector<uint64_t>& state) {
+  DIGN_CHECK(state.size() == bins_.size() * kWordsPerBin,
+             "CalibrationMeter::restore_state: ", state.size(), " words for ", num_bins_,
+             " bins; expected ", bins_.size() * kWordsPerBin);
+  std::vector<BinState> bins(bins_.size());
+  for (size_t k = 0; k < bins.size(); ++k) {
+    const uint64_t* w = state.data() + k * kWordsPerBin;
+    BinState& b = bins[k];
+    b.count = static_cast<int64_t>(w[0]);
+    b.correct = static_cast<int64_t>(w[1]);
+    DIGN_CHECK(b.count >= 0 && b.correct >= 0 && b.correct <= b.count,
+               "CalibrationMeter::restore_state: bin ", k, " has ", b.correct, " correct of ",
+               b.count);
+    b.mean = from_bits(w[2]);
+    b.m2 = from_bits(w[3]);
+    b.min = from_bits(w[4]);
+    b.max = from_bits(w[5]);
+  }
+  bins_ = std::move(bins);
 }
 
 void CalibrationMeter::reset() {

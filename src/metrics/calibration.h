@@ -86,6 +86,13 @@ class CalibrationMeter {
 
   int64_t num_bins() const { return num_bins_; }
 
+  /// The exact state, 6 words a bin (count, correct, and the bit patterns of the mean, M2, min
+  /// and max), so that a long evaluation can stop and resume with the same bits
+  /// (eval/cell_log.h). restore_state replaces this meter's state with one of the same bins;
+  /// dign::Error when the size does not match or a count is impossible.
+  std::vector<uint64_t> exact_state() const;
+  void restore_state(const std::vector<uint64_t>& state);
+
   /// The binning rule in words, for output files next to the numbers.
   static std::string binning_description(int64_t num_bins);
 
