@@ -86,10 +86,6 @@ std::string differing(const nlohmann::json& recorded, const nlohmann::json& key)
 
 }  // namespace
 
-std::string cell_log_dir(const std::string& report_path) {
-  return fs::path(report_path).replace_extension(".partial").string();
-}
-
 size_t CellLog::restore(CorruptedResults& results, Progress& progress) const {
   const std::string state = (fs::path(dir_) / "state.json").string();
   if (!fs::exists(state)) return 0;
@@ -137,6 +133,7 @@ void CellLog::save(size_t done, const CorruptedResults& results) const {
   if (last.records.size() > 0) write_records(records_path(dir_, done - 1), last.records);
   nlohmann::json j;
   j["key"] = key_;
+  j["of"] = results.corruptions.size() * severities;  // for `dign experiment status`
   j["cells"] = nlohmann::json::array();
   for (size_t k = 0; k < done; ++k) {
     j["cells"].push_back(meters_json(results.cells[k / severities][k % severities]));

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "core/progress.h"
+#include "eval/cell_log_path.h"
 #include "eval/corruption_eval.h"
 
 namespace dign::eval {
@@ -43,9 +44,6 @@ class CellLog {
   std::string dir_;
   nlohmann::json key_;
 };
-
-/// The log directory of a report: FILE.json -> FILE.partial.
-std::string cell_log_dir(const std::string& report_path);
 
 /// "xxh3:<16 hex digits>" over a model's parameters and buffers (names and values, in order):
 /// the model's part of a key, whatever file it came from.

@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "eval/cell_log_path.h"
 #include "run/run_config.h"
 #include "run/run_files.h"
 
@@ -114,7 +115,17 @@ bool lock_held(const std::string& dir) {
 
 std::string evaluation_missing(const std::string& path, const EvaluationSpec& spec) {
   const auto report = read_json(path);
-  if (!report) return "no report";
+  if (!report) {
+    // An interrupted evaluation's kept cells (eval/cell_log.h), which the next run restores.
+    const auto log = read_json(eval::cell_log_dir(path) + "/state.json");
+    if (!log) return "no report";
+    try {
+      return fmt::format("no report; {} of {} corrupted cells kept", log->at("cells").size(),
+                         log->at("of").get<int64_t>());
+    } catch (const json::exception&) {
+      return "no report";
+    }
+  }
   std::vector<std::string> missing;
   const json noise = report->value("gaussian_noise", json::array());
   for (double sigma : spec.noise_sigmas) {

@@ -86,6 +86,10 @@ TEST_F(EvalResumeCli, AGridStoppedInAnEvaluationResumesItThere) {
   EXPECT_FALSE(fs::exists(run_dir / "eval.json"));
   const json state = json::parse(read_text_file((run_dir / "eval.partial/state.json").string()));
   EXPECT_EQ(state["cells"].size(), 3u);
+  const auto status = testing::run_dign(
+      "experiment status " + dir.str("grid.json") + " --runs-root " + dir.str("r"), dir);
+  EXPECT_TRUE(contains(status.out, "pending (evaluation): no report; 3 of 19 corrupted cells kept"))
+      << status.out << status.err;
   const auto resumed = run(grid);
   ASSERT_EQ(resumed.code, 0) << resumed.err;
   EXPECT_TRUE(contains(resumed.out + resumed.err, "resuming after the 3 of 19 cells"))
