@@ -43,7 +43,8 @@ std::string records_path(const std::string& dir, size_t k) {
   return (fs::path(dir) / fmt::format("cell-{}.bin", k)).string();
 }
 
-void write_records(const std::string& path, const PredictionRecords& r) {
+/// Writes a cell's records; returns the hash of the bytes written, which state.json keeps.
+std::string write_records(const std::string& path, const PredictionRecords& r) {
   const size_t n = static_cast<size_t>(r.size());
   std::vector<uint8_t> bytes(n * kRecordBytes);
   uint8_t* out = bytes.data();
@@ -56,13 +57,17 @@ void write_records(const std::string& path, const PredictionRecords& r) {
   put(r.predicted.data(), n * sizeof(int32_t));
   put(r.label.data(), n * sizeof(int32_t));
   write_file_atomic(path, bytes.data(), bytes.size());
+  return fmt::format("{:016x}", XXH3_64bits(bytes.data(), bytes.size()));
 }
 
-void read_records(const std::string& path, PredictionRecords& r) {
+/// Reads them back, checking their size and the hash state.json recorded for them.
+void read_records(const std::string& path, const std::string& hash, PredictionRecords& r) {
   const size_t n = static_cast<size_t>(r.size());
   const std::vector<uint8_t> bytes = read_file(path);
   DIGN_CHECK(bytes.size() == n * kRecordBytes, path, ": expected ", n * kRecordBytes, " bytes (", n,
              " images), got ", bytes.size());
+  DIGN_CHECK(fmt::format("{:016x}", XXH3_64bits(bytes.data(), bytes.size())) == hash, path,
+             ": not the records its state.json recorded");
   const uint8_t* in = bytes.data();
   auto get = [&in](void* to, size_t size) {
     std::memcpy(to, in, size);
@@ -91,71 +96,80 @@ size_t CellLog::restore(CorruptedResults& results, Progress& progress) const {
   if (!fs::exists(state)) return 0;
   const size_t severities = results.severities.size();
   const size_t total = results.corruptions.size() * severities;
+  // A log that is not resumed goes at once: none of its files may outlive it next to this
+  // evaluation's (a stale cell-<k>.bin beside a new state.json).
+  auto discard = [&](const std::string& why) {
+    progress.warning(fmt::format("{}: {}; the evaluation starts over", dir_, why));
+    remove();
+    return size_t{0};
+  };
   try {
     const nlohmann::json j = nlohmann::json::parse(read_text_file(state));
     if (j.at("key") != key_) {
-      progress.message(
-          fmt::format("{}: finished cells of another evaluation ({} differ); "
-                      "starting over",
-                      dir_, differing(j.at("key"), key_)));
-      return 0;
+      return discard(fmt::format("holds the cells of another evaluation ({} differ)",
+                                 differing(j.at("key"), key_)));
     }
     const nlohmann::json& cells = j.at("cells");
     DIGN_CHECK(cells.is_array() && cells.size() <= total, state, ": ", cells.size(),
                " cells recorded for an evaluation of ", total);
     // Restored into a copy, so that a log that fails half-way leaves `results` as it was.
     CorruptedResults restored = results;
+    std::vector<std::string> hashes;
     for (size_t k = 0; k < cells.size(); ++k) {
       ConditionResult& cell = restored.cells[k / severities][k % severities];
       restore_meters(cells[k], cell);
-      if (cell.records.size() > 0) read_records(records_path(dir_, k), cell.records);
+      if (cell.records.size() > 0) {
+        hashes.push_back(cells[k].at("records_xxh3").get<std::string>());
+        read_records(records_path(dir_, k), hashes.back(), cell.records);
+      }
     }
     restore_meters(j.at("pooled_all"), restored.pooled_all);
     restore_meters(j.at("pooled_noise"), restored.pooled_noise);
+    restored.seconds = restored.resumed_seconds = j.at("seconds").get<double>();
     results = std::move(restored);
+    record_hashes_ = std::move(hashes);
     progress.message(fmt::format("{}: resuming after the {} of {} cells finished before", dir_,
                                  cells.size(), total));
     return cells.size();
   } catch (const std::exception& e) {
-    progress.message(fmt::format("{}: cannot be resumed ({}); starting over", dir_, e.what()));
-    return 0;
+    return discard(fmt::format("cannot be resumed ({})", e.what()));
   }
 }
 
-void CellLog::save(size_t done, const CorruptedResults& results) const {
+void CellLog::save(size_t done, const CorruptedResults& results, Progress& progress) const {
+  if (given_up_) return;
   const size_t severities = results.severities.size();
   DIGN_CHECK(done >= 1 && done <= results.corruptions.size() * severities,
              "CellLog::save: cell count ", done, " out of range");
-  std::error_code error;
-  fs::create_directories(dir_, error);
-  DIGN_CHECK(!error, dir_, ": cannot create the evaluation's cell log (", error.message(), ")");
-  const ConditionResult& last = results.cells[(done - 1) / severities][(done - 1) % severities];
-  if (last.records.size() > 0) write_records(records_path(dir_, done - 1), last.records);
-  nlohmann::json j;
-  j["key"] = key_;
-  j["of"] = results.corruptions.size() * severities;  // for `dign experiment status`
-  j["cells"] = nlohmann::json::array();
-  for (size_t k = 0; k < done; ++k) {
-    j["cells"].push_back(meters_json(results.cells[k / severities][k % severities]));
+  try {
+    std::error_code error;
+    fs::create_directories(dir_, error);
+    DIGN_CHECK(!error, dir_, ": cannot create it (", error.message(), ")");
+    const ConditionResult& last = results.cells[(done - 1) / severities][(done - 1) % severities];
+    if (last.records.size() > 0) {
+      record_hashes_.resize(done - 1);
+      record_hashes_.push_back(write_records(records_path(dir_, done - 1), last.records));
+    }
+    nlohmann::json j;
+    j["key"] = key_;
+    j["of"] = results.corruptions.size() * severities;  // for `dign experiment status`
+    j["seconds"] = results.seconds;
+    j["cells"] = nlohmann::json::array();
+    for (size_t k = 0; k < done; ++k) {
+      j["cells"].push_back(meters_json(results.cells[k / severities][k % severities]));
+      if (k < record_hashes_.size()) j["cells"][k]["records_xxh3"] = record_hashes_[k];
+    }
+    j["pooled_all"] = meters_json(results.pooled_all);
+    j["pooled_noise"] = meters_json(results.pooled_noise);
+    write_file_atomic((fs::path(dir_) / "state.json").string(), j.dump());
+  } catch (const std::exception& e) {
+    // The figures do not need the log: losing it costs only the resume.
+    given_up_ = true;
+    progress.warning(
+        fmt::format("{}: cannot keep the finished cells ({}); an interruption "
+                    "from here on starts the evaluation over",
+                    dir_, e.what()));
   }
-  j["pooled_all"] = meters_json(results.pooled_all);
-  j["pooled_noise"] = meters_json(results.pooled_noise);
-  write_file_atomic((fs::path(dir_) / "state.json").string(), j.dump());
-}
-
-std::string weights_hash(torch::nn::Module& model) {
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
-  auto add = [state](const std::string& name, const torch::Tensor& value) {
-    const torch::Tensor t = value.detach().cpu().contiguous();
-    XXH3_64bits_update(state, name.data(), name.size());
-    XXH3_64bits_update(state, t.data_ptr(), t.nbytes());
-  };
-  for (const auto& p : model.named_parameters()) add(p.key(), p.value());
-  for (const auto& b : model.named_buffers()) add(b.key(), b.value());
-  const uint64_t hash = XXH3_64bits_digest(state);
-  XXH3_freeState(state);
-  return fmt::format("xxh3:{:016x}", hash);
 }
 
 void CellLog::remove() const {

@@ -116,9 +116,10 @@ CorruptedResults evaluate_corrupted(models::ClassifierImpl& model, const data::C
                                    results.severities[job.s], cell.accuracy.value(),
                                    static_cast<double>(n) / seconds));
       start = std::chrono::steady_clock::now();
+      results.seconds += seconds;
       if (log != nullptr) {
         if (fault_fires("eval-sigterm")) std::raise(SIGTERM);  // reliability tests
-        log->save(job.c * severities + job.s + 1, results);
+        log->save(job.c * severities + job.s + 1, results, progress);
         kill_point("eval-cell");  // reliability tests: a crash once a cell is kept
         if (const int sig = stop_requested(); sig != 0) throw Stopped(sig);
       }

@@ -39,8 +39,12 @@ struct CorruptedResults {
   std::vector<std::vector<ConditionResult>> cells;
   ConditionResult pooled_all;    ///< every corruption but the excluded one
   ConditionResult pooled_noise;  ///< the noise set but the excluded one
-  /// Cells restored from an interrupted evaluation's log (cell_log.h) rather than scored.
+  /// Cells restored from an interrupted evaluation's log (cell_log.h) rather than scored, and
+  /// the seconds spent scoring them then.
   size_t resumed_cells = 0;
+  double resumed_seconds = 0.0;
+  /// Seconds spent scoring the cells, the restored ones' included.
+  double seconds = 0.0;
   explicit CorruptedResults(int64_t bins) : pooled_all(bins), pooled_noise(bins) {}
 };
 

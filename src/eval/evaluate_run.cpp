@@ -1,6 +1,7 @@
 #include "eval/evaluate_run.h"
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include <chrono>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include "core/file_io.h"
 #include "core/machine.h"
 #include "core/memory.h"
+#include "core/version.h"
 #include "data/corrupted_set.h"
 #include "data/loader.h"
 #include "data/npy.h"
@@ -23,6 +25,7 @@
 #include "models/inference.h"
 #include "models/memory_format.h"
 #include "models/scripted_classifier.h"
+#include "models/weights_hash.h"
 #include "run/load_run.h"
 
 namespace dign::eval {
@@ -89,17 +92,24 @@ void dump_probabilities(const std::string& path, models::ClassifierImpl& model,
 }
 
 /// What a corrupted evaluation's figures depend on: a cell log recorded under another key is
-/// not resumed (cell_log.h). The thread count is left out: a run resumed with other threads
-/// keeps the cells it finished.
+/// not resumed (cell_log.h). The threads are in it: oneDNN splits its sums by thread count.
+/// A set read from disk is known by its path, layout and labels, not by its pixels (hashing
+/// them would read the whole set once more).
 nlohmann::json cell_log_key(run::LoadedRun& run, const EvalOptions& eval, const Machine& machine,
-                            const std::string& test_hash, nlohmann::json set,
+                            const std::string& test_hash, const data::CorruptedSet& set,
                             const CorruptionEvalOptions& corruption) {
-  nlohmann::json on = machine.to_json();
-  on.erase("threads");
-  return {{"model", {{"weights", run.scripted ? run.content_hash : weights_hash(*run.model)}}},
+  nlohmann::json model = {
+      {"weights", run.scripted ? run.content_hash : models::weights_hash(*run.model)}};
+  if (run.scripted) model["input"] = models::to_json(run.input);  // applied outside the file
+  const std::vector<int64_t>& labels = set.labels();
+  return {{"model", std::move(model)},
           {"data",
            {{"test_hash", test_hash},
-            {"set", std::move(set)},
+            {"set", set.describe()},
+            {"corruptions", set.corruptions()},
+            {"severities", set.severities()},
+            {"images", set.size()},
+            {"labels_xxh3", XXH3_64bits(labels.data(), labels.size() * sizeof(int64_t))},
             {"noise_set", corruption.noise_set},
             {"excluded", corruption.excluded}}},
           {"evaluation",
@@ -110,7 +120,9 @@ nlohmann::json cell_log_key(run::LoadedRun& run, const EvalOptions& eval, const 
             {"ensemble_sigma", eval.ensemble_sigma},
             {"temperature", eval.temperature},
             {"records", eval.keep_predictions()},
-            {"machine", on}}}};
+            {"machine", machine.to_json()},
+            {"dign", version()},
+            {"libtorch", TORCH_VERSION}}}};
 }
 
 }  // namespace
@@ -202,15 +214,15 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
       DIGN_CHECK_OPTION(label < test.num_classes(), "corrupted", o.corrupted, ": label ", label,
                         " is outside the model's ", test.num_classes(), " classes");
     }
-    nlohmann::json set_description = set->describe();
+    nlohmann::json key = eval.shards
+                             ? nlohmann::json()
+                             : cell_log_key(run, eval, machine, test_hash, *set, o.corruption);
     auto corrupted =
         std::make_unique<CorruptedCondition>(std::move(set), o.corruption, baseline, o.baseline);
     // Finished cells are kept beside the report, so that an interrupted evaluation resumes at
     // its first unfinished cell; not under sharded evaluation (ranks may not share a disk).
     if (!eval.shards) {
-      cell_log.emplace(
-          cell_log_dir(report_path),
-          cell_log_key(run, eval, machine, test_hash, std::move(set_description), o.corruption));
+      cell_log.emplace(cell_log_dir(report_path), std::move(key));
       corrupted->keep_cells(*cell_log);
     }
     conditions.push_back(std::move(corrupted));

@@ -189,7 +189,9 @@ RunState run_state(const RunSpec& run, const std::string& dir, const EvaluationS
   s.images_per_second = median(speeds);
   const std::string report = dir + "/" + spec.report;
   if (const auto r = read_json(report)) {
-    s.eval_seconds = r->value("timing", json::object()).value("seconds", 0.0);
+    // A resumed evaluation's seconds plus those its restored cells took before it stopped.
+    const json timing = r->value("timing", json::object());
+    s.eval_seconds = timing.value("seconds", 0.0) + timing.value("resumed_seconds", 0.0);
   }
   s.trained = fs::is_regular_file(files.metrics());
   if (lock_held(dir)) {

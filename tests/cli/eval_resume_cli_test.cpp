@@ -26,6 +26,7 @@ json report_without_timing(const std::string& path) {
 class EvalResumeCli : public ::testing::Test {
  protected:
   testing::TempDir dir;
+  json a_report() const { return json::parse(read_text_file(dir.str("a.json"))); }
   testing::ProcessResult run(const std::string& args, const std::string& prefix = "") {
     return testing::run_dign(args + " --threads 1", dir, prefix);
   }
@@ -38,11 +39,10 @@ TEST_F(EvalResumeCli, AKilledEvaluationResumesAtItsFirstUnfinishedCell) {
           dir.str("run"));
   ASSERT_EQ(trained.code, 0) << trained.err;
   // With the bootstrap, whose per-image records the log keeps too (cell-<k>.bin).
-  auto eval = [&](const std::string& report) {
+  auto eval = [&](const std::string& report, const std::string& corruptions = "shot_noise,fog") {
     return "eval --model " + dir.str("run") + " --data synthetic --synthetic-train 40 " +
-           "--synthetic-test 20 --noise-sigmas 0.1 --corrupted generate --corruptions "
-           "shot_noise,fog --severities 1,2 --bootstrap 20 --report " +
-           dir.str(report);
+           "--synthetic-test 20 --noise-sigmas 0.1 --corrupted generate --corruptions " +
+           corruptions + " --severities 1,2 --bootstrap 20 --report " + dir.str(report);
   };
   const auto through = run(eval("a.json"));
   ASSERT_EQ(through.code, 0) << through.err;
@@ -61,7 +61,21 @@ TEST_F(EvalResumeCli, AKilledEvaluationResumesAtItsFirstUnfinishedCell) {
   EXPECT_FALSE(fs::exists(dir.str("b.partial")));
   const json b = json::parse(read_text_file(dir.str("b.json")));
   EXPECT_EQ(b["timing"]["resumed_corrupted_cells"], 2);
+  EXPECT_GT(b["timing"]["resumed_seconds"].get<double>(), 0.0);
   EXPECT_EQ(report_without_timing(dir.str("b.json")), report_without_timing(dir.str("a.json")));
+
+  // The same corruptions in another order would put each kept cell in another's place: the log
+  // is not resumed (the key holds the set's layout) but deleted, and the evaluation starts over.
+  ASSERT_EQ(run(eval("c.json"), "DIGN_FAULT=eval-cell:2").code, 128 + SIGKILL);
+  const auto reordered = run(eval("c.json", "fog,shot_noise"));
+  ASSERT_EQ(reordered.code, 0) << reordered.err;
+  EXPECT_TRUE(contains(reordered.err, "holds the cells of another evaluation (data differ)"))
+      << reordered.err;
+  const json c = json::parse(read_text_file(dir.str("c.json")));
+  EXPECT_FALSE(c["timing"].contains("resumed_corrupted_cells"));
+  EXPECT_EQ(c["corrupted"]["per_corruption"][0]["name"], "fog");
+  EXPECT_EQ(c["corrupted"]["per_corruption"][0]["mean_accuracy"],
+            a_report()["corrupted"]["per_corruption"][1]["mean_accuracy"]);
 }
 
 TEST_F(EvalResumeCli, AGridStoppedInAnEvaluationResumesItThere) {
