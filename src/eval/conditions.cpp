@@ -100,9 +100,8 @@ int64_t CorruptedCondition::images() const {
 }
 
 void CorruptedCondition::evaluate(EvalContext& context, nlohmann::json& report) {
-  const CorruptedResults results =
-      evaluate_corrupted(context.model, *set_, context.device, context.options, options_,
-                         context.progress, log_ ? &*log_ : nullptr);
+  const CorruptedResults results = evaluate_corrupted(
+      context.model, *set_, context.device, context.options, options_, context.progress, log_);
   resumed_cells_ = results.resumed_cells;
   if (resumed_cells_ > 0) {
     // This evaluation's seconds leave out the restored cells' scoring; here it is.

@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,12 +87,13 @@ class CorruptedCondition : public Condition {
   void evaluate(EvalContext& context, nlohmann::json& report) override;
   /// Keeps each finished cell in `log` (cell_log.h), so that an interrupted evaluation resumes
   /// there; the report's timing then says how many cells were restored.
-  void keep_cells(CellLog log) { log_ = std::move(log); }
+  /// `log` must outlive evaluate(); its owner removes it once the report is written.
+  void keep_cells(const CellLog* log) { log_ = log; }
 
  private:
   std::unique_ptr<data::CorruptedSet> set_;
   size_t resumed_cells_ = 0;
-  std::optional<CellLog> log_;
+  const CellLog* log_ = nullptr;
   CorruptionEvalOptions options_;
   nlohmann::json baseline_;
   std::string baseline_source_;

@@ -214,17 +214,15 @@ nlohmann::json run_evaluation(const EvalRunOptions& o, Progress& progress) {
       DIGN_CHECK_OPTION(label < test.num_classes(), "corrupted", o.corrupted, ": label ", label,
                         " is outside the model's ", test.num_classes(), " classes");
     }
-    nlohmann::json key = eval.shards
-                             ? nlohmann::json()
-                             : cell_log_key(run, eval, machine, test_hash, *set, o.corruption);
-    auto corrupted =
-        std::make_unique<CorruptedCondition>(std::move(set), o.corruption, baseline, o.baseline);
     // Finished cells are kept beside the report, so that an interrupted evaluation resumes at
     // its first unfinished cell; not under sharded evaluation (ranks may not share a disk).
     if (!eval.shards) {
-      cell_log.emplace(cell_log_dir(report_path), std::move(key));
-      corrupted->keep_cells(*cell_log);
+      cell_log.emplace(cell_log_dir(report_path),
+                       cell_log_key(run, eval, machine, test_hash, *set, o.corruption));
     }
+    auto corrupted =
+        std::make_unique<CorruptedCondition>(std::move(set), o.corruption, baseline, o.baseline);
+    if (cell_log) corrupted->keep_cells(&*cell_log);
     conditions.push_back(std::move(corrupted));
   }
 
